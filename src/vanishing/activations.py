@@ -1,0 +1,774 @@
+r"""Activation functions and their derivatives with respect to the pre-activation.
+
+Every activation comes as a pair of pure functions, ``f(z)`` and ``f_derivative(z)``,
+where ``z`` is the pre-activation (the output of an affine layer) and the derivative is
+:math:`\mathrm{d}f/\mathrm{d}z` evaluated elementwise. The pairs are bundled in a frozen
+:class:`Activation` and collected in the registry :data:`ACTIVATIONS`, so a name picks one:
+
+>>> from vanishing.activations import get_activation
+>>> act = get_activation("sigmoid")
+>>> float(act.derivative(0.0))
+0.25
+
+All functions accept any array-like, keep ``float32`` as ``float32`` (anything else becomes
+``float64``), and are numerically stable: for :math:`|z|` up to ``1e4`` in either precision
+they emit no overflow warning and return no NaN. Non-finite input raises ``ValueError``.
+
+The derivative of the sigmoid never exceeds :math:`1/4`, which is the root of the vanishing
+gradient problem in deep sigmoid networks; ``tanh'`` peaks at 1 and ReLU's derivative is
+exactly 1 on the positive side.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import partial
+from typing import Any
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from vanishing._validation import check_array, check_positive
+
+__all__ = [
+    "ACTIVATIONS",
+    "SELU_ALPHA",
+    "SELU_LAMBDA",
+    "Activation",
+    "elu",
+    "elu_derivative",
+    "gelu",
+    "gelu_derivative",
+    "get_activation",
+    "identity",
+    "identity_derivative",
+    "leaky_relu",
+    "leaky_relu_derivative",
+    "relu",
+    "relu_derivative",
+    "selu",
+    "selu_derivative",
+    "sigmoid",
+    "sigmoid_derivative",
+    "silu",
+    "silu_derivative",
+    "softplus",
+    "softplus_derivative",
+    "softsign",
+    "softsign_derivative",
+    "tanh",
+    "tanh_derivative",
+]
+
+Array = NDArray[np.floating[Any]]
+
+#: SELU's :math:`\alpha` (Klambauer et al., 2017).
+SELU_ALPHA = 1.6732632423543772
+#: SELU's :math:`\lambda` (Klambauer et al., 2017).
+SELU_LAMBDA = 1.0507009873554805
+
+_SQRT_2 = math.sqrt(2.0)
+_SQRT_2_OVER_PI = math.sqrt(2.0 / math.pi)
+_GELU_TANH_COEF = 0.044715
+
+
+def _float(z: ArrayLike) -> Array:
+    """Return ``z`` as a finite float array (``float32`` kept, anything else ``float64``)."""
+    return check_array(z, "z")
+
+
+# --------------------------------------------------------------------------------------
+# identity
+# --------------------------------------------------------------------------------------
+def identity(z: ArrayLike) -> Array:
+    r"""Identity activation :math:`f(z) = z`.
+
+    Parameters
+    ----------
+    z : array_like
+        Pre-activation.
+
+    Returns
+    -------
+    ndarray
+        ``z`` as a float array (a copy).
+
+    Examples
+    --------
+    >>> identity([-1.0, 2.0])
+    array([-1.,  2.])
+    """
+    return _float(z).copy()
+
+
+def identity_derivative(z: ArrayLike) -> Array:
+    r"""Derivative of the identity, :math:`f'(z) = 1`.
+
+    Parameters
+    ----------
+    z : array_like
+        Pre-activation.
+
+    Returns
+    -------
+    ndarray
+        Ones with the shape and dtype of ``z``.
+
+    Examples
+    --------
+    >>> identity_derivative([-1.0, 2.0])
+    array([1., 1.])
+    """
+    return np.ones_like(_float(z))
+
+
+# --------------------------------------------------------------------------------------
+# sigmoid
+# --------------------------------------------------------------------------------------
+def sigmoid(z: ArrayLike) -> Array:
+    r"""Logistic sigmoid :math:`\sigma(z) = 1 / (1 + e^{-z})`.
+
+    Parameters
+    ----------
+    z : array_like
+        Pre-activation.
+
+    Returns
+    -------
+    ndarray
+        Values in :math:`[0, 1]`, same shape as ``z``.
+
+    Notes
+    -----
+    Computed from :math:`e = e^{-|z|} \in (0, 1]` as :math:`1/(1+e)` for :math:`z \ge 0`
+    and :math:`e/(1+e)` for :math:`z < 0`, so no exponential can overflow.
+
+    Examples
+    --------
+    >>> sigmoid([-1e4, 0.0, 1e4])
+    array([0. , 0.5, 1. ])
+    """
+    z = _float(z)
+    e = np.exp(-np.abs(z))
+    return np.where(z >= 0, 1.0, e) / (1.0 + e)
+
+
+def sigmoid_derivative(z: ArrayLike) -> Array:
+    r"""Derivative of the sigmoid, :math:`\sigma'(z) = \sigma(z)\,(1 - \sigma(z))`.
+
+    Parameters
+    ----------
+    z : array_like
+        Pre-activation.
+
+    Returns
+    -------
+    ndarray
+        Values in :math:`(0, 1/4]`; the maximum :math:`1/4` is reached at :math:`z = 0`.
+
+    Notes
+    -----
+    Evaluated as :math:`e/(1+e)^2` with :math:`e = e^{-|z|}`, which equals
+    :math:`\sigma(z)(1-\sigma(z))` and keeps full relative precision in the tails.
+    Because :math:`\sigma' \le 1/4`, a chain of :math:`L` sigmoid layers multiplies the
+    back-propagated gradient by at most :math:`4^{-L}`.
+
+    Examples
+    --------
+    >>> float(sigmoid_derivative(0.0))
+    0.25
+    >>> print(f"{float(sigmoid_derivative(10.0)):.3e}")
+    4.540e-05
+    """
+    z = _float(z)
+    e = np.exp(-np.abs(z))
+    return e / (1.0 + e) ** 2
+
+
+# --------------------------------------------------------------------------------------
+# tanh
+# --------------------------------------------------------------------------------------
+def tanh(z: ArrayLike) -> Array:
+    r"""Hyperbolic tangent :math:`\tanh z = (e^{z} - e^{-z}) / (e^{z} + e^{-z})`.
+
+    Parameters
+    ----------
+    z : array_like
+        Pre-activation.
+
+    Returns
+    -------
+    ndarray
+        Values in :math:`[-1, 1]`.
+
+    Examples
+    --------
+    >>> tanh([-1e4, 0.0, 1.0]).round(4)
+    array([-1.    ,  0.    ,  0.7616])
+    """
+    return np.tanh(_float(z))
+
+
+def tanh_derivative(z: ArrayLike) -> Array:
+    r"""Derivative of tanh, :math:`\tanh'(z) = 1 - \tanh^2 z = 4e/(1+e)^2`, :math:`e = e^{-2|z|}`.
+
+    Parameters
+    ----------
+    z : array_like
+        Pre-activation.
+
+    Returns
+    -------
+    ndarray
+        Values in :math:`(0, 1]`, maximal (1) at :math:`z = 0`.
+
+    Notes
+    -----
+    :math:`\tanh(z) = 2\sigma(2z) - 1`, so :math:`\tanh'(z) = 4\sigma'(2z)`: tanh is a sigmoid
+    stretched to peak at 1 instead of :math:`1/4`.
+
+    Examples
+    --------
+    >>> tanh_derivative([0.0, 1.0]).round(4)
+    array([1.  , 0.42])
+    """
+    z = _float(z)
+    e = np.exp(-2.0 * np.abs(z))
+    return 4.0 * e / (1.0 + e) ** 2
+
+
+# --------------------------------------------------------------------------------------
+# ReLU family
+# --------------------------------------------------------------------------------------
+def relu(z: ArrayLike) -> Array:
+    r"""Rectified linear unit :math:`\mathrm{relu}(z) = \max(z, 0)`.
+
+    Parameters
+    ----------
+    z : array_like
+        Pre-activation.
+
+    Returns
+    -------
+    ndarray
+        Non-negative values.
+
+    Examples
+    --------
+    >>> relu([-2.0, 0.0, 3.0])
+    array([0., 0., 3.])
+    """
+    z = _float(z)
+    return np.maximum(z, 0.0, dtype=z.dtype)
+
+
+def relu_derivative(z: ArrayLike) -> Array:
+    r"""Derivative of ReLU: 1 for :math:`z > 0`, else 0 (the value 0 is used at :math:`z = 0`).
+
+    Parameters
+    ----------
+    z : array_like
+        Pre-activation.
+
+    Returns
+    -------
+    ndarray
+        Zeros and ones.
+
+    Examples
+    --------
+    >>> relu_derivative([-2.0, 0.0, 3.0])
+    array([0., 0., 1.])
+    """
+    z = _float(z)
+    return (z > 0).astype(z.dtype)
+
+
+def leaky_relu(z: ArrayLike, slope: float = 0.01) -> Array:
+    r"""Leaky ReLU :math:`f(z) = z` for :math:`z > 0`, :math:`a z` otherwise.
+
+    Parameters
+    ----------
+    z : array_like
+        Pre-activation.
+    slope : float, default 0.01
+        Negative-side slope :math:`a \ge 0` (PyTorch's default 0.01; Keras' layer uses 0.3 and
+        its function 0.2).
+
+    Returns
+    -------
+    ndarray
+        Activations.
+
+    Raises
+    ------
+    ValueError
+        If ``slope`` is negative or not finite.
+
+    Examples
+    --------
+    >>> leaky_relu([-2.0, 3.0])
+    array([-0.02,  3.  ])
+    """
+    z = _float(z)
+    a = check_positive(slope, "slope", allow_zero=True)
+    return np.where(z > 0, z, z * z.dtype.type(a))
+
+
+def leaky_relu_derivative(z: ArrayLike, slope: float = 0.01) -> Array:
+    r"""Derivative of Leaky ReLU: 1 for :math:`z > 0`, :math:`a` otherwise.
+
+    Parameters
+    ----------
+    z : array_like
+        Pre-activation.
+    slope : float, default 0.01
+        Negative-side slope :math:`a \ge 0`.
+
+    Returns
+    -------
+    ndarray
+        Values in :math:`\{a, 1\}`.
+
+    Examples
+    --------
+    >>> leaky_relu_derivative([-2.0, 3.0])
+    array([0.01, 1.  ])
+    """
+    z = _float(z)
+    a = check_positive(slope, "slope", allow_zero=True)
+    return np.where(z > 0, z.dtype.type(1.0), z.dtype.type(a))
+
+
+def elu(z: ArrayLike, alpha: float = 1.0) -> Array:
+    r"""Exponential linear unit: :math:`z` for :math:`z > 0`, :math:`\alpha(e^{z} - 1)` otherwise.
+
+    Parameters
+    ----------
+    z : array_like
+        Pre-activation.
+    alpha : float, default 1.0
+        Saturation value :math:`-\alpha` for :math:`z \to -\infty` (positive).
+
+    Returns
+    -------
+    ndarray
+        Activations, bounded below by :math:`-\alpha`.
+
+    Examples
+    --------
+    >>> elu([-1.0, 2.0]).round(5)
+    array([-0.63212,  2.     ])
+    """
+    z = _float(z)
+    a = check_positive(alpha, "alpha")
+    return np.where(z > 0, z, a * np.expm1(np.minimum(z, 0.0)))
+
+
+def elu_derivative(z: ArrayLike, alpha: float = 1.0) -> Array:
+    r"""Derivative of ELU: 1 for :math:`z > 0`, :math:`\alpha e^{z}` otherwise.
+
+    Parameters
+    ----------
+    z : array_like
+        Pre-activation.
+    alpha : float, default 1.0
+        ELU's :math:`\alpha` (positive).
+
+    Returns
+    -------
+    ndarray
+        Values in :math:`(0, \max(1, \alpha)]`.
+
+    Examples
+    --------
+    >>> elu_derivative([-1.0, 2.0]).round(5)
+    array([0.36788, 1.     ])
+    """
+    z = _float(z)
+    a = check_positive(alpha, "alpha")
+    return np.where(z > 0, z.dtype.type(1.0), a * np.exp(np.minimum(z, 0.0)))
+
+
+def selu(z: ArrayLike) -> Array:
+    r"""Scaled ELU :math:`\lambda\,\mathrm{elu}_\alpha(z)` with the fixed constants of SELU.
+
+    Parameters
+    ----------
+    z : array_like
+        Pre-activation.
+
+    Returns
+    -------
+    ndarray
+        Activations.
+
+    Notes
+    -----
+    :math:`\alpha \approx 1.6733` and :math:`\lambda \approx 1.0507` (:data:`SELU_ALPHA`,
+    :data:`SELU_LAMBDA`) make zero mean and unit variance a fixed point of the forward pass
+    when weights have variance :math:`1/n_\text{in}` (LeCun normal).
+
+    References
+    ----------
+    .. [1] G. Klambauer et al., "Self-Normalizing Neural Networks", NeurIPS 2017.
+
+    Examples
+    --------
+    >>> selu([-1.0, 1.0]).round(5)
+    array([-1.11133,  1.0507 ])
+    """
+    return SELU_LAMBDA * elu(z, SELU_ALPHA)
+
+
+def selu_derivative(z: ArrayLike) -> Array:
+    r"""Derivative of SELU: :math:`\lambda` for :math:`z > 0`, :math:`\lambda\alpha e^{z}` otherwise.
+
+    Parameters
+    ----------
+    z : array_like
+        Pre-activation.
+
+    Returns
+    -------
+    ndarray
+        Values in :math:`(0, \lambda\alpha] \approx (0, 1.758]`.
+
+    Examples
+    --------
+    >>> selu_derivative([-1.0, 1.0]).round(5)
+    array([0.64677, 1.0507 ])
+    """
+    return SELU_LAMBDA * elu_derivative(z, SELU_ALPHA)
+
+
+# --------------------------------------------------------------------------------------
+# smooth ReLU-likes
+# --------------------------------------------------------------------------------------
+_erf = np.frompyfunc(math.erf, 1, 1)
+
+
+def _normal_cdf(z: Array) -> Array:
+    r""":math:`\Phi(z) = (1 + \mathrm{erf}(z/\sqrt{2}))/2` for the standard normal."""
+    return (0.5 * (1.0 + _erf(z / _SQRT_2))).astype(z.dtype)
+
+
+def _normal_pdf(z: Array) -> Array:
+    r""":math:`\varphi(z) = e^{-z^2/2} / \sqrt{2\pi}` (underflows to 0, never overflows)."""
+    return np.exp(-0.5 * np.minimum(z * z, 2.0e4)) / math.sqrt(2.0 * math.pi)
+
+
+def gelu(z: ArrayLike, approximate: bool = False) -> Array:
+    r"""Gaussian error linear unit :math:`\mathrm{gelu}(z) = z\,\Phi(z)`.
+
+    Parameters
+    ----------
+    z : array_like
+        Pre-activation.
+    approximate : bool, default False
+        If True use the tanh approximation
+        :math:`\tfrac12 z\,(1 + \tanh(\sqrt{2/\pi}\,(z + 0.044715 z^3)))` (max error
+        :math:`\approx 4.7\times10^{-4}`); otherwise the exact erf form.
+
+    Returns
+    -------
+    ndarray
+        Activations.
+
+    Notes
+    -----
+    :math:`\Phi` is the standard normal CDF. The exact form evaluates ``math.erf``
+    elementwise, which is exact to double precision but slower than the tanh form.
+
+    References
+    ----------
+    .. [1] D. Hendrycks and K. Gimpel, "Gaussian Error Linear Units (GELUs)", 2016.
+
+    Examples
+    --------
+    >>> print(f"{float(gelu(1.0)):.6f} {float(gelu(1.0, approximate=True)):.6f}")
+    0.841345 0.841192
+    """
+    z = _float(z)
+    if approximate:
+        inner = _SQRT_2_OVER_PI * (z + _GELU_TANH_COEF * z * z * z)
+        return 0.5 * z * (1.0 + np.tanh(inner))
+    return z * _normal_cdf(z)
+
+
+def gelu_derivative(z: ArrayLike, approximate: bool = False) -> Array:
+    r"""Derivative of GELU, :math:`\Phi(z) + z\,\varphi(z)` (or of its tanh approximation).
+
+    Parameters
+    ----------
+    z : array_like
+        Pre-activation.
+    approximate : bool, default False
+        Differentiate the tanh approximation instead of the exact form.
+
+    Returns
+    -------
+    ndarray
+        Values in about :math:`[-0.13, 1.13]`.
+
+    Examples
+    --------
+    >>> gelu_derivative([0.0, 1.0]).round(5)
+    array([0.5    , 1.08332])
+    """
+    z = _float(z)
+    if approximate:
+        inner = _SQRT_2_OVER_PI * (z + _GELU_TANH_COEF * z * z * z)
+        t = np.tanh(inner)
+        dinner = _SQRT_2_OVER_PI * (1.0 + 3.0 * _GELU_TANH_COEF * z * z)
+        return 0.5 * (1.0 + t) + 0.5 * z * (1.0 - t * t) * dinner
+    return _normal_cdf(z) + z * _normal_pdf(z)
+
+
+def softplus(z: ArrayLike) -> Array:
+    r"""Softplus :math:`\log(1 + e^{z})`, a smooth ReLU.
+
+    Parameters
+    ----------
+    z : array_like
+        Pre-activation.
+
+    Returns
+    -------
+    ndarray
+        Positive values; :math:`\approx z` for large :math:`z`.
+
+    Notes
+    -----
+    Computed as ``logaddexp(0, z)``: no overflow at :math:`z = 10^4`.
+
+    Examples
+    --------
+    >>> softplus([-1e4, 0.0, 1e4]).tolist()
+    [0.0, 0.6931471805599453, 10000.0]
+    """
+    z = _float(z)
+    return np.logaddexp(z.dtype.type(0.0), z)
+
+
+def softplus_derivative(z: ArrayLike) -> Array:
+    r"""Derivative of softplus, which is the sigmoid: :math:`\sigma(z)`.
+
+    Parameters
+    ----------
+    z : array_like
+        Pre-activation.
+
+    Returns
+    -------
+    ndarray
+        Values in :math:`[0, 1]`.
+
+    Examples
+    --------
+    >>> softplus_derivative([0.0])
+    array([0.5])
+    """
+    return sigmoid(z)
+
+
+def silu(z: ArrayLike) -> Array:
+    r"""SiLU / swish :math:`z\,\sigma(z)`.
+
+    Parameters
+    ----------
+    z : array_like
+        Pre-activation.
+
+    Returns
+    -------
+    ndarray
+        Activations, bounded below by about :math:`-0.278`.
+
+    Examples
+    --------
+    >>> silu([-1.0, 1.0]).round(5)
+    array([-0.26894,  0.73106])
+    """
+    z = _float(z)
+    return z * sigmoid(z)
+
+
+def silu_derivative(z: ArrayLike) -> Array:
+    r"""Derivative of SiLU, :math:`\sigma(z)\,(1 + z\,(1 - \sigma(z)))`.
+
+    Parameters
+    ----------
+    z : array_like
+        Pre-activation.
+
+    Returns
+    -------
+    ndarray
+        Values in about :math:`[-0.1, 1.1]`.
+
+    Examples
+    --------
+    >>> silu_derivative([0.0, 1.0]).round(5)
+    array([0.5    , 0.92767])
+    """
+    z = _float(z)
+    s = sigmoid(z)
+    return s * (1.0 + z * sigmoid(-z))
+
+
+def softsign(z: ArrayLike) -> Array:
+    r"""Softsign :math:`z / (1 + |z|)`.
+
+    Parameters
+    ----------
+    z : array_like
+        Pre-activation.
+
+    Returns
+    -------
+    ndarray
+        Values in :math:`(-1, 1)`.
+
+    Examples
+    --------
+    >>> softsign([-1.0, 3.0])
+    array([-0.5 ,  0.75])
+    """
+    z = _float(z)
+    return z / (1.0 + np.abs(z))
+
+
+def softsign_derivative(z: ArrayLike) -> Array:
+    r"""Derivative of softsign, :math:`1 / (1 + |z|)^2`.
+
+    Parameters
+    ----------
+    z : array_like
+        Pre-activation.
+
+    Returns
+    -------
+    ndarray
+        Values in :math:`(0, 1]`; decays polynomially, not exponentially like tanh'.
+
+    Examples
+    --------
+    >>> softsign_derivative([0.0, 1.0])
+    array([1.  , 0.25])
+    """
+    z = _float(z)
+    return 1.0 / (1.0 + np.abs(z)) ** 2
+
+
+# --------------------------------------------------------------------------------------
+# registry
+# --------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Activation:
+    r"""A named activation: a function and its derivative with respect to the pre-activation.
+
+    Parameters
+    ----------
+    name : str
+        Registry name, e.g. ``"relu"``.
+    forward : callable
+        :math:`z \mapsto f(z)`.
+    derivative : callable
+        :math:`z \mapsto f'(z)`.
+    params : dict, optional
+        Keyword parameters already bound into ``forward`` and ``derivative``
+        (e.g. ``{"slope": 0.2}``).
+
+    Examples
+    --------
+    >>> act = get_activation("leaky_relu", slope=0.2)
+    >>> act(-1.0), act.derivative(-1.0)
+    (array(-0.2), array(0.2))
+    >>> act
+    Activation(name='leaky_relu', params={'slope': 0.2})
+    """
+
+    name: str
+    forward: Callable[[ArrayLike], Array] = field(repr=False)
+    derivative: Callable[[ArrayLike], Array] = field(repr=False)
+    params: dict[str, float] = field(default_factory=dict)
+
+    def __call__(self, z: ArrayLike) -> Array:
+        """Evaluate the activation, ``self.forward(z)``."""
+        return self.forward(z)
+
+
+_PAIRS: dict[str, tuple[Callable[..., Array], Callable[..., Array], tuple[str, ...]]] = {
+    "identity": (identity, identity_derivative, ()),
+    "sigmoid": (sigmoid, sigmoid_derivative, ()),
+    "tanh": (tanh, tanh_derivative, ()),
+    "relu": (relu, relu_derivative, ()),
+    "leaky_relu": (leaky_relu, leaky_relu_derivative, ("slope",)),
+    "elu": (elu, elu_derivative, ("alpha",)),
+    "selu": (selu, selu_derivative, ()),
+    "gelu": (gelu, gelu_derivative, ("approximate",)),
+    "softplus": (softplus, softplus_derivative, ()),
+    "silu": (silu, silu_derivative, ()),
+    "softsign": (softsign, softsign_derivative, ()),
+}
+_ALIASES = {"linear": "identity", "swish": "silu", "logistic": "sigmoid"}
+
+#: Every activation with its default parameters, by name.
+ACTIVATIONS: dict[str, Activation] = {
+    name: Activation(name, fwd, der) for name, (fwd, der, _) in _PAIRS.items()
+}
+
+
+def get_activation(name: str | Activation, **params: Any) -> Activation:
+    """Look an activation up by name, optionally binding its parameters.
+
+    Parameters
+    ----------
+    name : str or Activation
+        One of :data:`ACTIVATIONS` (aliases ``linear``, ``swish`` and ``logistic`` accepted).
+        An :class:`Activation` is returned unchanged.
+    **params
+        Parameters of that activation: ``slope`` (leaky_relu), ``alpha`` (elu),
+        ``approximate`` (gelu).
+
+    Returns
+    -------
+    Activation
+        The function and its derivative with the parameters bound.
+
+    Raises
+    ------
+    ValueError
+        If the name is unknown (the message lists the valid names) or a parameter does not
+        belong to that activation.
+
+    Examples
+    --------
+    >>> float(get_activation("tanh").derivative(0.0))
+    1.0
+    >>> get_activation("softmax")
+    Traceback (most recent call last):
+    ...
+    ValueError: unknown activation 'softmax'; expected one of: elu, gelu, identity, ...
+    """
+    if isinstance(name, Activation):
+        if params:
+            raise ValueError("parameters cannot be bound to an Activation instance; pass its name")
+        return name
+    if not isinstance(name, str):
+        raise TypeError(f"activation must be a name (str) or an Activation, got {name!r}")
+    key = _ALIASES.get(name.lower(), name.lower())
+    if key not in _PAIRS:
+        valid = sorted([*_PAIRS, *_ALIASES])
+        raise ValueError(f"unknown activation {name!r}; expected one of: {', '.join(valid)}")
+    forward, derivative, allowed = _PAIRS[key]
+    unknown = sorted(set(params) - set(allowed))
+    if unknown:
+        accepts = ", ".join(allowed) if allowed else "no parameters"
+        raise ValueError(f"activation {key!r} accepts {accepts}; got unexpected {unknown}")
+    if not params:
+        return ACTIVATIONS[key]
+    return Activation(key, partial(forward, **params), partial(derivative, **params), params)
