@@ -452,7 +452,7 @@ _erf = np.frompyfunc(math.erf, 1, 1)
 
 def _normal_cdf(z: Array) -> Array:
     r""":math:`\Phi(z) = (1 + \mathrm{erf}(z/\sqrt{2}))/2` for the standard normal."""
-    return (0.5 * (1.0 + _erf(z / _SQRT_2))).astype(z.dtype)
+    return 0.5 * (1.0 + np.asarray(_erf(z / _SQRT_2), dtype=z.dtype))
 
 
 def _normal_pdf(z: Array) -> Array:

@@ -1,0 +1,408 @@
+r"""Layers with an explicit forward and backward pass.
+
+Every layer follows one small protocol:
+
+* ``params``: a dict of the trainable arrays (``"W"``, ``"b"``, ``"gamma"``...). The arrays are
+  the layer's own, so an optimizer that updates them in place updates the layer.
+* ``forward(x, training=True) -> (y, cache)``: the output and whatever backward needs.
+* ``backward(cache, dy) -> LayerGradients(dx, grads)``: given :math:`\partial L/\partial y`, the
+  gradient with respect to the input, :math:`\partial L/\partial x`, and the parameter gradients
+  keyed like ``params``.
+
+Nothing is stored on the layer between the two passes and nothing accumulates: call forward,
+then backward with its cache. Shapes are ``(n_samples, n_features)`` throughout.
+
+>>> import numpy as np
+>>> rng = np.random.default_rng(0)
+>>> layer = Dense(3, 2, rng=rng)
+>>> x = rng.standard_normal((4, 3))
+>>> y, cache = layer.forward(x)
+>>> back = layer.backward(cache, np.ones_like(y))
+>>> back.dx.shape, back.grads["W"].shape, back.grads["b"].tolist()
+((4, 3), (3, 2), [4.0, 4.0])
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from typing import Any, NamedTuple
+
+import numpy as np
+from numpy.typing import ArrayLike, DTypeLike, NDArray
+
+from vanishing._validation import check_array, check_in_range, check_positive, check_positive_int
+from vanishing.activations import Activation, get_activation
+from vanishing.initializers import Initializer, get_initializer
+
+__all__ = [
+    "ActivationLayer",
+    "BatchNorm",
+    "Dense",
+    "Layer",
+    "LayerGradients",
+    "Residual",
+]
+
+Array = NDArray[np.floating[Any]]
+
+
+class LayerGradients(NamedTuple):
+    """What a layer's backward pass returns.
+
+    Attributes
+    ----------
+    dx : ndarray
+        :math:`\\partial L/\\partial x`, the gradient with respect to the layer's input; it is
+        the ``dy`` of the layer below.
+    grads : dict of str to ndarray
+        :math:`\\partial L/\\partial \\theta` for every entry of the layer's ``params``.
+    """
+
+    dx: Array
+    grads: dict[str, Array]
+
+
+def as_generator(rng: np.random.Generator | int | None) -> np.random.Generator:
+    """Return ``rng`` as a Generator (an int or None seeds a new one).
+
+    Parameters
+    ----------
+    rng : numpy.random.Generator, int or None
+        A generator, or a seed for :func:`numpy.random.default_rng`.
+
+    Returns
+    -------
+    numpy.random.Generator
+        The generator.
+
+    Examples
+    --------
+    >>> as_generator(0).integers(10)
+    np.int64(8)
+    """
+    if isinstance(rng, np.random.Generator):
+        return rng
+    if rng is None or (isinstance(rng, (int, np.integer)) and not isinstance(rng, bool)):
+        return np.random.default_rng(rng)
+    raise TypeError(f"rng must be a numpy.random.Generator, an int seed or None, got {rng!r}")
+
+
+class Layer(ABC):
+    """Base class: trainable ``params`` plus ``forward`` and ``backward``."""
+
+    params: dict[str, Array]
+
+    @abstractmethod
+    def forward(self, x: ArrayLike, *, training: bool = True) -> tuple[Array, Any]:
+        """Compute the output and the cache that :meth:`backward` needs."""
+
+    @abstractmethod
+    def backward(self, cache: Any, dy: Array) -> LayerGradients:
+        """Back-propagate ``dy`` (dL/d output) through the layer."""
+
+    def __call__(self, x: ArrayLike) -> Array:
+        """Inference-mode output, ``forward(x, training=False)[0]``."""
+        return self.forward(x, training=False)[0]
+
+    def _check_dy(self, dy: ArrayLike, y_shape: tuple[int, ...]) -> Array:
+        dy = check_array(dy, "dy")
+        if dy.shape != y_shape:
+            raise ValueError(
+                f"{type(self).__name__}.backward: dy must have the output's shape {y_shape}, "
+                f"got {dy.shape}"
+            )
+        return dy
+
+
+def _check_input(layer: str, x: ArrayLike, n_features: int, dtype: np.dtype[Any]) -> Array:
+    x = check_array(x, "x", ndim=2, shape_hint="(n_samples, n_features)")
+    if x.shape[1] != n_features:
+        raise ValueError(f"{layer} expects x of shape (n_samples, {n_features}), got {x.shape}")
+    return x.astype(dtype, copy=False)
+
+
+class Dense(Layer):
+    r"""Affine layer :math:`z = x W + b`.
+
+    Parameters
+    ----------
+    n_in, n_out : int
+        Input and output widths; ``W`` has shape ``(n_in, n_out)``.
+    init : str or callable, default "he_normal"
+        Weight initializer, a name from :data:`vanishing.initializers.INITIALIZERS` or a
+        callable ``init(shape, rng, dtype=...)``.
+    bias : bool, default True
+        Add a bias ``b`` (initialised to zeros).
+    rng : numpy.random.Generator or int, optional
+        Randomness for the weights.
+    dtype : dtype, default float64
+        ``float64`` or ``float32``.
+
+    Notes
+    -----
+    Backward, with :math:`\delta = \partial L/\partial z` of shape ``(n, n_out)``:
+
+    .. math::
+
+        \frac{\partial L}{\partial W} = x^\top \delta, \qquad
+        \frac{\partial L}{\partial b} = \sum_i \delta_i, \qquad
+        \frac{\partial L}{\partial x} = \delta W^\top.
+
+    Examples
+    --------
+    >>> layer = Dense(2, 1, init="zeros")
+    >>> layer.params["W"] += 1.0
+    >>> layer([[1.0, 2.0]])
+    array([[3.]])
+    """
+
+    def __init__(
+        self,
+        n_in: int,
+        n_out: int,
+        *,
+        init: str | Initializer = "he_normal",
+        bias: bool = True,
+        rng: np.random.Generator | int | None = None,
+        dtype: DTypeLike = np.float64,
+    ) -> None:
+        self.n_in = check_positive_int(n_in, "n_in")
+        self.n_out = check_positive_int(n_out, "n_out")
+        self.dtype = np.dtype(dtype)
+        if self.dtype.kind != "f":
+            raise TypeError(f"dtype must be a floating type, got {self.dtype}")
+        W = get_initializer(init)((self.n_in, self.n_out), as_generator(rng), dtype=self.dtype)
+        self.params = {"W": np.ascontiguousarray(W, dtype=self.dtype)}
+        if bias:
+            self.params["b"] = np.zeros(self.n_out, dtype=self.dtype)
+
+    def __repr__(self) -> str:
+        return f"Dense({self.n_in}, {self.n_out})"
+
+    def forward(self, x: ArrayLike, *, training: bool = True) -> tuple[Array, Array]:
+        """Return ``z = x @ W + b`` and the cache ``x``."""
+        x = _check_input(repr(self), x, self.n_in, self.dtype)
+        z = x @ self.params["W"]
+        if "b" in self.params:
+            z += self.params["b"]
+        return z, x
+
+    def backward(self, cache: Array, dy: Array) -> LayerGradients:
+        """Return ``dx = dy @ W.T`` and ``{"W": x.T @ dy, "b": dy.sum(0)}``."""
+        x = cache
+        dy = self._check_dy(dy, (x.shape[0], self.n_out))
+        grads = {"W": x.T @ dy}
+        if "b" in self.params:
+            grads["b"] = dy.sum(axis=0)
+        return LayerGradients(dy @ self.params["W"].T, grads)
+
+
+class ActivationLayer(Layer):
+    r"""Elementwise nonlinearity :math:`a = f(z)`; backward multiplies by :math:`f'(z)`.
+
+    Parameters
+    ----------
+    activation : str or Activation
+        Name from :data:`vanishing.activations.ACTIVATIONS` or an :class:`Activation`.
+    **params
+        Parameters of the activation (``slope`` for leaky_relu...).
+
+    Notes
+    -----
+    .. math:: \frac{\partial L}{\partial z} = \frac{\partial L}{\partial a} \odot f'(z)
+
+    This product is where vanishing gradients come from: with the sigmoid,
+    :math:`f'(z) \le 1/4` at every layer.
+
+    Examples
+    --------
+    >>> layer = ActivationLayer("sigmoid")
+    >>> a, cache = layer.forward([[0.0]])
+    >>> layer.backward(cache, np.ones((1, 1))).dx
+    array([[0.25]])
+    """
+
+    def __init__(self, activation: str | Activation, **params: Any) -> None:
+        self.activation = get_activation(activation, **params)
+        self.params = {}
+
+    def __repr__(self) -> str:
+        return f"ActivationLayer({self.activation.name!r})"
+
+    def forward(self, x: ArrayLike, *, training: bool = True) -> tuple[Array, Array]:
+        """Return ``f(x)`` and the cache ``x`` (the pre-activation)."""
+        z = check_array(x, "x")
+        return self.activation.forward(z), z
+
+    def backward(self, cache: Array, dy: Array) -> LayerGradients:
+        """Return ``dx = dy * f'(z)``."""
+        z = cache
+        dy = self._check_dy(dy, z.shape)
+        return LayerGradients(dy * self.activation.derivative(z), {})
+
+
+class BatchNorm(Layer):
+    r"""Batch normalization over the sample axis.
+
+    .. math::
+
+        \hat x = \frac{x - \mu_B}{\sqrt{\sigma_B^2 + \epsilon}}, \qquad y = \gamma \hat x + \beta
+
+    with the batch mean :math:`\mu_B` and the *biased* batch variance :math:`\sigma_B^2`.
+
+    Parameters
+    ----------
+    n_features : int
+        Width of the input.
+    eps : float, default 1e-5
+        Added to the variance (PyTorch's default).
+    momentum : float, default 0.1
+        Running statistics update ``running = (1 - momentum) running + momentum batch``
+        (PyTorch's convention; the running variance uses the unbiased batch variance).
+    dtype : dtype, default float64
+        Floating dtype.
+
+    Notes
+    -----
+    In training mode the batch statistics are used and the running ones updated; with
+    ``training=False`` the running statistics are used and nothing changes. Backward
+    (training mode), with :math:`g = \gamma \odot \partial L/\partial y`:
+
+    .. math::
+
+        \frac{\partial L}{\partial x} = \frac{1}{\sqrt{\sigma_B^2+\epsilon}}
+        \Big(g - \overline{g} - \hat x\, \overline{g \odot \hat x}\Big),
+
+    where the bars are means over the batch. Because of the normalisation,
+    :math:`\mathrm{BN}(a W u) = \mathrm{BN}(W u)` for any :math:`a > 0`.
+
+    References
+    ----------
+    .. [1] S. Ioffe and C. Szegedy, "Batch Normalization", ICML 2015.
+
+    Examples
+    --------
+    >>> bn = BatchNorm(2)
+    >>> y, _ = bn.forward([[1.0, 10.0], [3.0, 30.0]])
+    >>> y.round(3)
+    array([[-1., -1.],
+           [ 1.,  1.]])
+    >>> bn.running_mean
+    array([0.2, 2. ])
+    """
+
+    def __init__(
+        self,
+        n_features: int,
+        *,
+        eps: float = 1e-5,
+        momentum: float = 0.1,
+        dtype: DTypeLike = np.float64,
+    ) -> None:
+        self.n_features = check_positive_int(n_features, "n_features")
+        self.eps = check_positive(eps, "eps")
+        self.momentum = check_in_range(momentum, "momentum", 0.0, 1.0, inclusive=(True, True))
+        self.dtype = np.dtype(dtype)
+        self.params = {
+            "gamma": np.ones(self.n_features, dtype=self.dtype),
+            "beta": np.zeros(self.n_features, dtype=self.dtype),
+        }
+        self.running_mean = np.zeros(self.n_features, dtype=self.dtype)
+        self.running_var = np.ones(self.n_features, dtype=self.dtype)
+
+    def __repr__(self) -> str:
+        return f"BatchNorm({self.n_features})"
+
+    def forward(self, x: ArrayLike, *, training: bool = True) -> tuple[Array, Any]:
+        """Normalise ``x``; the cache holds ``x_hat`` and ``1/sqrt(var + eps)``."""
+        x = _check_input(repr(self), x, self.n_features, self.dtype)
+        if training:
+            n = x.shape[0]
+            if n < 2:
+                raise ValueError("BatchNorm in training mode needs a batch of at least 2 samples")
+            mean = x.mean(axis=0)
+            var = x.var(axis=0)
+            m = self.momentum
+            self.running_mean *= 1.0 - m
+            self.running_mean += m * mean
+            self.running_var *= 1.0 - m
+            self.running_var += m * var * (n / (n - 1))
+        else:
+            mean, var = self.running_mean, self.running_var
+        inv_std = 1.0 / np.sqrt(var + self.eps)
+        x_hat = (x - mean) * inv_std
+        y = x_hat * self.params["gamma"] + self.params["beta"]
+        return y, (x_hat, inv_std, training)
+
+    def backward(self, cache: Any, dy: Array) -> LayerGradients:
+        """Back-propagate through the normalisation (batch statistics included)."""
+        x_hat, inv_std, training = cache
+        dy = self._check_dy(dy, x_hat.shape)
+        grads = {"gamma": (dy * x_hat).sum(axis=0), "beta": dy.sum(axis=0)}
+        g = dy * self.params["gamma"]
+        if training:
+            dx = inv_std * (g - g.mean(axis=0) - x_hat * (g * x_hat).mean(axis=0))
+        else:
+            dx = g * inv_std
+        return LayerGradients(dx, grads)
+
+
+class Residual(Layer):
+    r"""Identity shortcut around a block: :math:`y = x + s\,F(x)`.
+
+    Parameters
+    ----------
+    block : Layer
+        The residual branch :math:`F` (often a :class:`vanishing.network.Sequential`); its
+        output must have the input's shape.
+    scale : float, default 1.0
+        Branch scaling :math:`s`; :math:`1/\sqrt{L}` for :math:`L` blocks keeps the signal
+        from growing like :math:`2^{L/2}`.
+
+    Notes
+    -----
+    .. math:: \frac{\partial L}{\partial x} = \frac{\partial L}{\partial y}
+              \Big(I + s\,\frac{\partial F}{\partial x}\Big)
+
+    The identity term carries the gradient to earlier layers even when
+    :math:`\partial F/\partial x` is tiny.
+
+    References
+    ----------
+    .. [1] K. He, X. Zhang, S. Ren and J. Sun, "Identity Mappings in Deep Residual
+       Networks", ECCV 2016.
+
+    Examples
+    --------
+    >>> block = Dense(2, 2, init="zeros", bias=False)
+    >>> res = Residual(block, scale=0.5)
+    >>> y, cache = res.forward([[1.0, 2.0]])
+    >>> y, res.backward(cache, np.ones((1, 2))).dx
+    (array([[1., 2.]]), array([[1., 1.]]))
+    """
+
+    def __init__(self, block: Layer, *, scale: float = 1.0) -> None:
+        if not isinstance(block, Layer):
+            raise TypeError(f"block must be a Layer, got {type(block).__name__}")
+        self.block = block
+        self.scale = check_positive(scale, "scale")
+        self.params = {f"block.{k}": v for k, v in block.params.items()}
+
+    def __repr__(self) -> str:
+        return f"Residual({self.block!r}, scale={self.scale:g})"
+
+    def forward(self, x: ArrayLike, *, training: bool = True) -> tuple[Array, Any]:
+        """Return ``x + scale * block(x)`` and the block's cache."""
+        x = check_array(x, "x", ndim=2, shape_hint="(n_samples, n_features)")
+        h, block_cache = self.block.forward(x, training=training)
+        if h.shape != x.shape:
+            raise ValueError(
+                f"Residual block must preserve the shape {x.shape}, but it returned {h.shape}"
+            )
+        return x + self.scale * h, block_cache
+
+    def backward(self, cache: Any, dy: Array) -> LayerGradients:
+        """Return ``dy + scale * dblock/dx`` and the block's gradients."""
+        inner = self.block.backward(cache, self.scale * np.asarray(dy))
+        grads = {f"block.{k}": v for k, v in inner.grads.items()}
+        return LayerGradients(dy + inner.dx, grads)

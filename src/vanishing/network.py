@@ -1,0 +1,272 @@
+r"""Networks: a :class:`Sequential` container of layers and the :func:`MLP` constructor.
+
+The forward pass keeps every layer's input and output, and the backward pass returns, besides
+the parameter gradients, the back-propagated gradient with respect to every layer's output
+(the *deltas*). For a :class:`~vanishing.layers.Dense` layer that output is the
+pre-activation :math:`z^{(l)}`, so its delta is :math:`\delta^{(l)} = \partial L/\partial z^{(l)}`,
+the quantity whose norm shrinks (vanishes) or grows (explodes) with depth. Weight gradients
+:math:`\partial L/\partial W^{(l)} = a^{(l-1)\top}\delta^{(l)}` tell a different story: keep
+the two apart.
+
+>>> import numpy as np
+>>> net = MLP([4, 8, 8, 2], activation="tanh", rng=0)
+>>> net
+Sequential(Dense(4, 8), ActivationLayer('tanh'), Dense(8, 8), ActivationLayer('tanh'), Dense(8, 2))
+>>> x = np.random.default_rng(1).standard_normal((5, 4))
+>>> y, cache = net.forward(x)
+>>> back = net.backward(cache, np.ones_like(y))
+>>> sorted(back.grads)[:2], len(back.deltas)
+(['0.W', '0.b'], 5)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any, NamedTuple
+
+import numpy as np
+from numpy.typing import ArrayLike, DTypeLike, NDArray
+
+from vanishing._validation import check_array, check_positive, check_positive_int
+from vanishing.activations import Activation, get_activation
+from vanishing.initializers import Initializer
+from vanishing.layers import (
+    ActivationLayer,
+    BatchNorm,
+    Dense,
+    Layer,
+    Residual,
+    as_generator,
+)
+
+__all__ = ["MLP", "ForwardCache", "NetworkGradients", "Sequential", "default_initializer"]
+
+Array = NDArray[np.floating[Any]]
+
+
+class ForwardCache(NamedTuple):
+    """Everything the forward pass of a :class:`Sequential` saw.
+
+    Attributes
+    ----------
+    inputs : list of ndarray
+        ``inputs[i]`` is the input of layer ``i``.
+    outputs : list of ndarray
+        ``outputs[i]`` is the output of layer ``i`` (``outputs[-1]`` is the network output).
+    caches : list
+        Each layer's own cache for its backward pass.
+    """
+
+    inputs: list[Array]
+    outputs: list[Array]
+    caches: list[Any]
+
+
+class NetworkGradients(NamedTuple):
+    """What :meth:`Sequential.backward` returns.
+
+    Attributes
+    ----------
+    dx : ndarray
+        Gradient with respect to the network input.
+    grads : dict of str to ndarray
+        Parameter gradients keyed like :attr:`Sequential.params` (``"0.W"``, ``"0.b"``...).
+    deltas : list of ndarray
+        ``deltas[i]`` is the gradient with respect to ``outputs[i]``; for a Dense layer this is
+        :math:`\\delta = \\partial L/\\partial z`.
+    """
+
+    dx: Array
+    grads: dict[str, Array]
+    deltas: list[Array]
+
+
+class Sequential(Layer):
+    """Layers applied one after another.
+
+    Parameters
+    ----------
+    layers : iterable of Layer
+        The layers, input side first.
+
+    Attributes
+    ----------
+    params : dict of str to ndarray
+        Every trainable array, keyed ``"<layer index>.<name>"`` (nested for residual blocks,
+        e.g. ``"2.block.0.W"``). These are the layers' own arrays.
+
+    Examples
+    --------
+    >>> net = Sequential([Dense(2, 3, rng=0), ActivationLayer("relu"), Dense(3, 1, rng=1)])
+    >>> list(net.params)
+    ['0.W', '0.b', '2.W', '2.b']
+    >>> net(np.zeros((4, 2))).shape
+    (4, 1)
+    """
+
+    def __init__(self, layers: Iterable[Layer]) -> None:
+        self.layers = list(layers)
+        if not self.layers:
+            raise ValueError("Sequential needs at least one layer")
+        for i, layer in enumerate(self.layers):
+            if not isinstance(layer, Layer):
+                raise TypeError(f"layers[{i}] must be a Layer, got {type(layer).__name__}")
+        self.params = {
+            f"{i}.{name}": value
+            for i, layer in enumerate(self.layers)
+            for name, value in layer.params.items()
+        }
+
+    def __repr__(self) -> str:
+        return f"Sequential({', '.join(map(repr, self.layers))})"
+
+    def __len__(self) -> int:
+        return len(self.layers)
+
+    @property
+    def layer_names(self) -> list[str]:
+        """A readable name per layer, ``"<index>:<repr>"``."""
+        return [f"{i}:{layer!r}" for i, layer in enumerate(self.layers)]
+
+    @property
+    def dense_indices(self) -> list[int]:
+        """Indices of the :class:`~vanishing.layers.Dense` layers (the weight layers)."""
+        return [i for i, layer in enumerate(self.layers) if isinstance(layer, Dense)]
+
+    def forward(self, x: ArrayLike, *, training: bool = True) -> tuple[Array, ForwardCache]:
+        """Run every layer; return the output and a :class:`ForwardCache`."""
+        x = check_array(x, "x", ndim=2, shape_hint="(n_samples, n_features)")
+        inputs: list[Array] = []
+        outputs: list[Array] = []
+        caches: list[Any] = []
+        for layer in self.layers:
+            inputs.append(x)
+            x, cache = layer.forward(x, training=training)
+            outputs.append(x)
+            caches.append(cache)
+        return x, ForwardCache(inputs, outputs, caches)
+
+    def backward(self, cache: ForwardCache, dy: ArrayLike) -> NetworkGradients:
+        """Back-propagate ``dy = dL/d(output)`` through every layer, last to first."""
+        if not isinstance(cache, ForwardCache):
+            raise TypeError("cache must be the ForwardCache returned by Sequential.forward")
+        dy = check_array(dy, "dy")
+        if dy.shape != cache.outputs[-1].shape:
+            raise ValueError(
+                f"dy must have the network output's shape {cache.outputs[-1].shape}, got {dy.shape}"
+            )
+        grads: dict[str, Array] = {}
+        deltas: list[Array] = [dy] * len(self.layers)
+        for i in range(len(self.layers) - 1, -1, -1):
+            deltas[i] = dy
+            dy, layer_grads = self.layers[i].backward(cache.caches[i], dy)
+            for name, value in layer_grads.items():
+                grads[f"{i}.{name}"] = value
+        ordered = {key: grads[key] for key in self.params}
+        return NetworkGradients(dy, ordered, deltas)
+
+
+def default_initializer(activation: str | Activation) -> str:
+    """The initializer that suits an activation: He for ReLU-likes, LeCun for SELU, else Xavier.
+
+    Parameters
+    ----------
+    activation : str or Activation
+        The hidden activation.
+
+    Returns
+    -------
+    str
+        An initializer name.
+
+    Examples
+    --------
+    >>> default_initializer("relu"), default_initializer("tanh"), default_initializer("selu")
+    ('he_normal', 'xavier_normal', 'lecun_normal')
+    """
+    name = get_activation(activation).name
+    if name in ("relu", "leaky_relu", "elu", "gelu", "silu", "softplus"):
+        return "he_normal"
+    if name == "selu":
+        return "lecun_normal"
+    return "xavier_normal"
+
+
+def MLP(
+    sizes: Sequence[int],
+    activation: str | Activation = "relu",
+    *,
+    init: str | Initializer | None = None,
+    batch_norm: bool = False,
+    residual: bool = False,
+    residual_scale: float | None = None,
+    bias: bool = True,
+    rng: np.random.Generator | int | None = None,
+    dtype: DTypeLike = np.float64,
+) -> Sequential:
+    r"""Build a multilayer perceptron ``Dense -> [BatchNorm] -> activation`` per hidden layer.
+
+    Parameters
+    ----------
+    sizes : sequence of int
+        Layer widths, input first, output last: ``[784, 30, 30, 10]`` has two hidden layers.
+    activation : str or Activation, default "relu"
+        Hidden activation. The output layer is linear (logits); pair it with a loss that
+        takes logits.
+    init : str or callable, optional
+        Weight initializer; by default :func:`default_initializer` of the activation.
+    batch_norm : bool, default False
+        Insert :class:`~vanishing.layers.BatchNorm` between each hidden Dense and activation.
+    residual : bool, default False
+        Wrap each hidden layer whose input and output widths match in a
+        :class:`~vanishing.layers.Residual` block (the first hidden layer changes the width and
+        stays plain).
+    residual_scale : float, optional
+        Branch scale; default 1 (unscaled). :math:`1/\sqrt{L}` for :math:`L` blocks keeps the
+        forward signal bounded.
+    bias : bool, default True
+        Give Dense layers a bias (never to those followed by BatchNorm, whose mean
+        subtraction cancels it; its ``beta`` plays that role).
+    rng : numpy.random.Generator or int, optional
+        Randomness for the weights.
+    dtype : dtype, default float64
+        ``float64`` or ``float32``.
+
+    Returns
+    -------
+    Sequential
+        The network.
+
+    Raises
+    ------
+    ValueError
+        If fewer than two sizes are given or a size is not a positive integer.
+
+    Examples
+    --------
+    >>> MLP([2, 4, 4, 1], "relu", batch_norm=True, residual=True, rng=0)  # doctest: +ELLIPSIS
+    Sequential(Dense(2, 4), BatchNorm(4), ActivationLayer('relu'), Residual(Sequential(...
+    """
+    sizes = [check_positive_int(n, f"sizes[{i}]") for i, n in enumerate(sizes)]
+    if len(sizes) < 2:
+        raise ValueError(f"sizes needs at least an input and an output width, got {sizes}")
+    act = get_activation(activation)
+    init = default_initializer(act) if init is None else init
+    scale = 1.0 if residual_scale is None else check_positive(residual_scale, "residual_scale")
+    generator = as_generator(rng)
+    layers: list[Layer] = []
+    for n_in, n_out in zip(sizes[:-2], sizes[1:-1]):
+        # a bias before BatchNorm is cancelled by its mean subtraction: leave it out
+        dense = Dense(
+            n_in, n_out, init=init, bias=bias and not batch_norm, rng=generator, dtype=dtype
+        )
+        hidden: list[Layer] = [dense]
+        if batch_norm:
+            hidden.append(BatchNorm(n_out, dtype=dtype))
+        hidden.append(ActivationLayer(act))
+        if residual and n_in == n_out:
+            layers.append(Residual(Sequential(hidden), scale=scale))
+        else:
+            layers.extend(hidden)
+    layers.append(Dense(sizes[-2], sizes[-1], init=init, bias=bias, rng=generator, dtype=dtype))
+    return Sequential(layers)
