@@ -24,6 +24,7 @@ from typing import Any
 import numpy as np
 
 __all__ = [
+    "as_generator",
     "check_array",
     "check_choice",
     "check_in_range",
@@ -356,3 +357,44 @@ def check_same_shape(a: np.ndarray, b: np.ndarray, names: tuple[str, str]) -> No
         raise ValueError(
             f"{names[0]} and {names[1]} must have the same shape, got {a.shape} and {b.shape}"
         )
+
+
+def as_generator(rng: Any) -> np.random.Generator:
+    """Turn a seed or generator into a :class:`numpy.random.Generator`.
+
+    Parameters
+    ----------
+    rng : numpy.random.Generator, int or None
+        A generator (returned as is, so its state advances), a non-negative integer
+        seed, or ``None`` for OS entropy.
+
+    Returns
+    -------
+    numpy.random.Generator
+        The generator.
+
+    Raises
+    ------
+    TypeError
+        If `rng` is of another type (``bool``, float, the legacy ``RandomState`` ...).
+    ValueError
+        If `rng` is a negative integer.
+
+    Examples
+    --------
+    >>> g = as_generator(0)
+    >>> round(float(g.normal()), 4)
+    0.1257
+    >>> as_generator(g) is g
+    True
+    """
+    if isinstance(rng, np.random.Generator):
+        return rng
+    if rng is None:
+        return np.random.default_rng()
+    if isinstance(rng, (bool, np.bool_)) or not isinstance(rng, (int, np.integer)):
+        raise TypeError(
+            "rng must be a numpy.random.Generator, a non-negative int seed or None, "
+            f"got {rng!r} ({type(rng).__name__})"
+        )
+    return np.random.default_rng(check_positive_int(rng, "rng", allow_zero=True))

@@ -30,7 +30,13 @@ from typing import Any, NamedTuple
 import numpy as np
 from numpy.typing import ArrayLike, DTypeLike, NDArray
 
-from vanishing._validation import check_array, check_in_range, check_positive, check_positive_int
+from vanishing._validation import (
+    as_generator,
+    check_array,
+    check_in_range,
+    check_positive,
+    check_positive_int,
+)
 from vanishing.activations import Activation, get_activation
 from vanishing.initializers import Initializer, get_initializer
 
@@ -60,31 +66,6 @@ class LayerGradients(NamedTuple):
 
     dx: Array
     grads: dict[str, Array]
-
-
-def as_generator(rng: np.random.Generator | int | None) -> np.random.Generator:
-    """Return ``rng`` as a Generator (an int or None seeds a new one).
-
-    Parameters
-    ----------
-    rng : numpy.random.Generator, int or None
-        A generator, or a seed for :func:`numpy.random.default_rng`.
-
-    Returns
-    -------
-    numpy.random.Generator
-        The generator.
-
-    Examples
-    --------
-    >>> as_generator(0).integers(10)
-    np.int64(8)
-    """
-    if isinstance(rng, np.random.Generator):
-        return rng
-    if rng is None or (isinstance(rng, (int, np.integer)) and not isinstance(rng, bool)):
-        return np.random.default_rng(rng)
-    raise TypeError(f"rng must be a numpy.random.Generator, an int seed or None, got {rng!r}")
 
 
 class Layer(ABC):
