@@ -1,0 +1,124 @@
+"""Build the whole site: English, then Korean, into docs/_build/site/{en,ko}/.
+
+Usage::
+
+    python docs/build.py              # both languages (what `make site` runs)
+    python docs/build.py --lang en    # one language only (Korean needs English built first)
+    python docs/build.py --update-po  # refresh the Korean catalogs after editing English
+    python docs/build.py --draft      # report warnings without failing (while writing)
+
+English runs first: it executes the gallery scripts and the notebook pages. The Korean
+build reuses both (sphinx-gallery skips scripts whose MD5 is unchanged, and
+``-D plot_gallery=0`` guarantees nothing runs; myst-nb reads the shared execution cache),
+so it only translates and writes. Never run two builds at once: the gallery output lives
+in the source tree.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+DOCS = Path(__file__).resolve().parent
+sys.path.insert(0, str(DOCS / "_ext"))
+
+import catalogs  # noqa: E402  (docs/_ext)
+import translation_coverage as coverage  # noqa: E402
+
+BUILD = DOCS / "_build"
+SITE = BUILD / "site"
+LANGUAGES = ("en", "ko")
+MESSAGES = DOCS / "locale" / "ko" / "LC_MESSAGES"
+COMPENDIUM = DOCS / "locale" / "ko" / "compendium.po"
+#: Catalogs whose pages stay English apart from boilerplate (API docstrings).
+ENGLISH_ONLY = ("gen_modules",)
+
+#: Warnings are errors, but report all of them before failing.
+STRICT = ["-W", "--keep-going"]
+#: Per-language overrides on top of docs/conf.py. English executes the gallery and the
+#: notebooks: -j runs them (and sphinx-gallery's workers, conf.py "parallel": True) on
+#: every core, 98 s -> 80 s cold on 2 idle cores. Korean only translates and writes,
+#: where forking workers costs more than it saves.
+OVERRIDES = {
+    "en": ["-j", "auto"],
+    "ko": ["-D", "language=ko", "-D", "plot_gallery=0"],
+}
+#: --draft: a failing notebook cell or gallery script is reported, not fatal.
+DRAFT = [
+    *("-D", "nb_execution_raise_on_error=0"),
+    *("-D", "sphinx_gallery_conf.only_warn_on_example_error=1"),
+]
+
+
+def sphinx(builder: str, out: Path, doctrees: Path, *extra: str, strict: bool = True) -> None:
+    """Run one ``sphinx-build`` in a fresh process; exit with its status on failure."""
+    cmd = [sys.executable, "-m", "sphinx", "-b", builder, "-q", *(STRICT if strict else [])]
+    cmd += extra
+    cmd += ["-d", str(doctrees), str(DOCS), str(out)]
+    result = subprocess.run(cmd, check=False)
+    if result.returncode:
+        sys.exit(f"sphinx-build ({builder} {' '.join(extra)}) failed: {result.returncode}")
+
+
+def build_language(lang: str, strict: bool = True) -> float:
+    """Build one language's HTML; return the seconds it took."""
+    start = time.perf_counter()
+    extra = [*OVERRIDES[lang], *([] if strict else DRAFT)]
+    sphinx("html", SITE / lang, BUILD / "doctrees" / lang, *extra, strict=strict)
+    seconds = time.perf_counter() - start
+    print(f"[build] {lang}: {seconds:.1f} s -> {(SITE / lang).relative_to(Path.cwd())}")
+    return seconds
+
+
+def write_root() -> None:
+    """The root page that sends readers to /en/ or /ko/, and the coverage report."""
+    SITE.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(DOCS / "_root" / "index.html", SITE / "index.html")
+    (SITE / ".nojekyll").touch()  # GitHub Pages: serve _static/ as is
+    rows = coverage.catalog_rows(MESSAGES)
+    coverage.write_json(rows, SITE / "translation-coverage.json", "ko")
+    print("[build] Korean translation coverage (docs/locale/ko/LC_MESSAGES):")
+    print(coverage.format_table(rows))
+
+
+def update_po() -> None:
+    """Extract messages, merge them into the Korean catalogs, fill boilerplate."""
+    pot = BUILD / "gettext"
+    # Not strict: extracting messages must work while a page is still broken; the HTML
+    # build is the gate. -E: extraction always reflects the current extensions.
+    sphinx("gettext", pot, BUILD / "doctrees" / "gettext", "-E", strict=False)
+    # Template strings (sphinx.pot) belong to the hand-kept UI catalog in _locale_ui/.
+    (pot / "sphinx.pot").unlink(missing_ok=True)
+    cmd = [sys.executable, "-m", "sphinx_intl", "update", "-p", str(pot), "-l", "ko"]
+    subprocess.run([*cmd, "-d", str(DOCS / "locale")], check=True)
+    dropped = catalogs.prune(MESSAGES, COMPENDIUM, ENGLISH_ONLY)
+    filled = catalogs.fill(MESSAGES, COMPENDIUM)
+    print(f"[po] kept API docstrings English: dropped {dropped} messages in {ENGLISH_ONLY}")
+    print(f"[po] filled {filled} boilerplate entries from {COMPENDIUM.relative_to(DOCS)}")
+    print(coverage.format_table(coverage.catalog_rows(MESSAGES)))
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--lang", choices=LANGUAGES, action="append")
+    parser.add_argument("--update-po", action="store_true", help="refresh Korean catalogs")
+    parser.add_argument("--draft", action="store_true", help="warnings do not fail the build")
+    args = parser.parse_args(argv)
+    os.chdir(DOCS.parent)
+    if args.update_po:
+        update_po()
+        return
+    langs = args.lang or LANGUAGES
+    total = sum(build_language(lang, strict=not args.draft) for lang in langs)
+    write_root()
+    print(f"[build] done in {total:.1f} s. Open {SITE.relative_to(Path.cwd())}/index.html")
+    print("[build] or run `make serve` and open http://localhost:8000/")
+
+
+if __name__ == "__main__":
+    main()

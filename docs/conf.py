@@ -1,0 +1,184 @@
+"""Sphinx configuration for the vanishing site (English source, Korean via gettext).
+
+Build both languages with ``python docs/build.py`` (or ``make site``); that script passes
+``-W --keep-going`` and, for Korean, ``-D language=ko -D plot_gallery=0``.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from importlib.metadata import version as _version
+from pathlib import Path
+
+DOCS = Path(__file__).resolve().parent
+BUILD = DOCS / "_build"
+
+# Our own small extensions live in docs/_ext. The Jupyter kernels myst-nb starts do not
+# see sys.path (RECIPE pitfall 2) but inherit the environment, so PYTHONPATH carries
+# docs/_ext to them: a hidden ``import mplsetup`` cell works in every notebook page.
+sys.path.insert(0, str(DOCS / "_ext"))
+os.environ["PYTHONPATH"] = os.pathsep.join(
+    p for p in (str(DOCS / "_ext"), os.environ.get("PYTHONPATH", "")) if p
+)
+
+# ======================================================================================
+# Project
+# ======================================================================================
+project = "vanishing"
+author = "The vanishing authors"
+copyright = "2026, The vanishing authors"
+release = _version("vanishing")
+version = ".".join(release.split(".")[:2])
+
+root_doc = "index"
+language = "en"  # Korean: ``-D language=ko`` (docs/build.py)
+
+extensions = [
+    # Sphinx
+    "sphinx.ext.autodoc",
+    "sphinx.ext.autosummary",
+    "sphinx.ext.doctest",
+    "sphinx.ext.mathjax",
+    # ecosystem
+    "numpydoc",
+    "myst_nb",
+    "sphinx_gallery.gen_gallery",
+    "sphinxcontrib.bibtex",
+    "sphinx_design",  # {dropdown} for folded exercise solutions, {tab-set}
+    # ours (docs/_ext)
+    "offline_math",
+    "korean_search",
+    "gallery_i18n",
+    "api_examples",
+    "ui_language",
+]
+
+exclude_patterns = [
+    "_build",
+    "CONTRIBUTING.md",
+    "locale",
+    "_locale_ui",
+    "_root",
+    "**.ipynb_checkpoints",
+    # sphinx-gallery writes .ipynb downloads next to its .rst: myst-nb must not read
+    # them as documents (RECIPE pitfall 1).
+    "auto_examples/*.ipynb",
+    "auto_examples/**/*.ipynb",
+]
+templates_path = ["_templates"]
+
+# ======================================================================================
+# Quality gates (``-W --keep-going`` comes from docs/build.py)
+# ======================================================================================
+nitpicky = True
+# Offline build: there are no intersphinx inventories for Python or NumPy (RECIPE
+# pitfall 4), so references into them cannot resolve. Ignore exactly those.
+nitpick_ignore_regex = [
+    # Offline build: no intersphinx inventories (RECIPE pitfall 4), so references into
+    # other packages cannot resolve: any dotted target whose first part is a lowercase
+    # module other than vanishing (numpy.ndarray, dataclasses.replace, typing.Any ...).
+    (r"py:.*", r"(?!vanishing\.)[a-z_][a-z0-9_]*\..+"),
+    # Names that only exist for type checkers, seen in class bases and annotations.
+    (r"py:(class|obj|data)", r"(ArrayLike|NDArray|DTypeLike|Array|Callable|Any)(\[.*\])?"),
+]
+suppress_warnings: list[str] = []
+
+# ======================================================================================
+# API reference: autodoc + autosummary + numpydoc
+# ======================================================================================
+autosummary_generate = True
+autosummary_imported_members = False
+autosummary_ignore_module_all = False  # document exactly what __all__ exports
+autodoc_typehints = "none"  # numpydoc's Parameters section carries the types
+autodoc_member_order = "bysource"  # keeps f and f_derivative side by side
+autodoc_default_options = {"members": True}
+numpydoc_show_class_members = False
+numpydoc_class_members_toctree = False
+numpydoc_xref_param_type = False  # would need the NumPy inventory (offline)
+numpydoc_use_plots = False
+
+# ======================================================================================
+# Sphinx doctest builder: only explicit ``.. doctest::`` blocks. Docstring ``>>>``
+# examples belong to ``pytest --doctest-modules`` (RECIPE pitfall 5).
+# Run by tests/docs_ext/test_sphinx_doctest.py.
+# ======================================================================================
+doctest_test_doctest_blocks = ""
+doctest_global_setup = "import numpy as np"
+
+# ======================================================================================
+# MyST + myst-nb (theory pages are MyST Markdown with executable {code-cell}s)
+# ======================================================================================
+myst_enable_extensions = ["dollarmath", "amsmath", "colon_fence", "deflist"]
+myst_heading_anchors = 3
+nb_execution_mode = "cache"  # executed once, reused by the Korean build
+nb_execution_cache_path = str(BUILD / "jupyter_cache")
+nb_execution_timeout = 120
+nb_execution_raise_on_error = True  # a failing cell fails the build
+nb_output_stderr = "warn"  # e.g. a missing-glyph warning becomes a build error (-W)
+nb_merge_streams = True
+
+# ======================================================================================
+# sphinx-gallery (sources in ../gallery, output in auto_examples)
+# ======================================================================================
+sphinx_gallery_conf = {
+    "examples_dirs": ["../gallery"],
+    "gallery_dirs": ["auto_examples"],
+    "filename_pattern": r"[\\/]plot_",  # every plot_*.py is executed
+    "within_subsection_order": "FileNameSortKey",
+    "doc_module": ("vanishing",),
+    "backreferences_dir": "gen_modules/backreferences",
+    # Fonts and warnings-as-errors for Hangul: a dotted name, not a function, so the
+    # config stays picklable (RECIPE pitfall 3).
+    "reset_modules": ("matplotlib", "mplsetup.reset_matplotlib"),
+    # No per-run timing lines: they churn the .pot msgids (RECIPE pitfall 7).
+    "min_reported_time": 10**9,
+    "write_computation_times": False,
+    "show_memory": False,
+    "show_signature": False,
+    "remove_config_comments": True,
+    "download_all_examples": True,
+    "parallel": True,  # as many workers as sphinx-build's -j (docs/build.py: -j auto)
+}
+
+# ======================================================================================
+# Bibliography
+# ======================================================================================
+bibtex_bibfiles = ["references.bib"]
+bibtex_default_style = "plain"
+bibtex_reference_style = "author_year"
+
+# ======================================================================================
+# Translation (gettext). Content catalogs: locale/ko/LC_MESSAGES/<docname>.po, one per
+# page. UI catalog for the theme, our templates and gaps in Sphinx's own Korean:
+# _locale_ui/ko/LC_MESSAGES/sphinx.po (listed first so it wins over Sphinx's).
+# ======================================================================================
+locale_dirs = ["_locale_ui/", "locale/"]
+gettext_compact = False
+gettext_uuid = False
+gettext_location = False  # line numbers would churn every catalog on each edit
+gettext_last_translator = "vanishing translators"
+gettext_language_team = "Korean <ko@vanishing>"
+
+# ======================================================================================
+# HTML: pydata-sphinx-theme (measured against sphinx-book-theme: docs/CONTRIBUTING.md)
+# ======================================================================================
+html_theme = "pydata_sphinx_theme"
+html_title = "vanishing"
+html_static_path = ["_static"]
+html_css_files = ["site.css"]
+html_copy_source = False
+html_show_sourcelink = False
+html_last_updated_fmt = None
+html_theme_options = {
+    "logo": {"text": "vanishing"},
+    "navbar_end": ["lang-switcher", "theme-switcher"],
+    "secondary_sidebar_items": ["page-toc"],
+    "footer_start": ["copyright"],
+    "footer_end": ["sphinx-version"],
+    "show_toc_level": 2,
+    "navigation_with_keys": False,
+    "header_links_before_dropdown": 7,
+}
+html_context = {"default_mode": "auto"}  # unset, the theme logs a console error
+html_sidebars = {"index": [], "glossary": [], "bibliography": []}

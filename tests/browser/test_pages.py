@@ -1,0 +1,117 @@
+"""Every built page, in both languages, in headless Chromium: math rendered, images
+loaded, no console errors, no request leaving the local server, a working language
+link, and (on /ko/) no English UI strings."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+import pytest
+from playwright.sync_api import Page
+
+#: Evaluated in the page: wait for MathJax, then count math and rendered math.
+MATH_JS = """async () => {
+  const maths = [...document.querySelectorAll("span.math, div.math")];
+  if (maths.length && window.MathJax?.startup?.promise) await window.MathJax.startup.promise;
+  const rendered = maths.filter((m) => m.querySelector("mjx-container")).length;
+  const clone = document.querySelector("main, body").cloneNode(true);
+  clone.querySelectorAll("pre, code, textarea, script, style").forEach((n) => n.remove());
+  const raw = /\\\\\\(|\\\\\\[/.test(clone.textContent);
+  return { maths: maths.length, rendered, raw, mathjax: !!window.MathJax };
+}"""
+
+#: Evaluated in the page: load every image (also lazy ones), then list the broken ones.
+IMAGES_JS = """async () => {
+  const imgs = [...document.images];
+  imgs.forEach((img) => { img.loading = "eager"; });
+  await Promise.all(imgs.map((img) => img.complete ? null :
+    new Promise((ok) => { img.addEventListener("load", ok); img.addEventListener("error", ok); })));
+  return imgs.filter((img) => !(img.naturalWidth > 0)).map((img) => img.currentSrc || img.src);
+}"""
+
+#: Visible English UI text that must not appear in the Korean site's page chrome.
+ENGLISH_UI = (
+    "On this page",
+    "Section Navigation",
+    "Search the docs",
+    "Back to top",
+    "Skip to main content",
+    "previous",
+    "next",
+    "Search",
+    "Color mode",
+    "Download Python source code",
+    "Download Jupyter notebook",
+    "Download zipped",
+    "Download all examples",
+    "Go to the end",
+    "Created using",
+    "Copyright",
+)
+#: Attribute text (title, aria-label, placeholder) that must be Korean on /ko/.
+ENGLISH_ATTRS = {
+    "Link to this heading",
+    "Link to this definition",
+    "Link to this term",
+    "Link to this code",
+    "Link to this image",
+    "Link to this table",
+    "Link to this equation",
+    "Search",
+    "Search the docs ...",
+    "Color mode",
+    "Light",
+    "Dark",
+    "System Settings",
+    "Back to top",
+    "Site navigation",
+    "Breadcrumb",
+    "Home",
+}
+ATTRS_JS = """() => [...document.querySelectorAll("[title], [aria-label], [placeholder]")]
+  .flatMap((el) => ["title", "aria-label", "placeholder"].map((a) => el.getAttribute(a)))
+  .filter((v) => v)"""
+CHROME = (
+    "header, .bd-sidebar-primary, .bd-sidebar-secondary, footer, .prev-next-area, "
+    ".sphx-glr-download-link-note, .sphx-glr-footer, .sphx-glr-download"
+)
+
+
+def test_page(page_path: str, site_dir: Path, visit: Callable[[str], tuple[Page, Any]]) -> None:
+    page, rec = visit(page_path)
+    lang = page_path.split("/", 1)[0]
+
+    math = page.evaluate(MATH_JS)
+    assert math["rendered"] == math["maths"], f"math not rendered by MathJax: {math}"
+    assert not math["raw"], "raw \\( or \\[ left in the page text"
+
+    broken = page.evaluate(IMAGES_JS)
+    assert not broken, f"images that did not load: {broken}"
+
+    assert page.locator("html").get_attribute("lang") == lang
+
+    switch = page.locator("a.lang-switcher").first
+    target = urlsplit(switch.evaluate("a => a.href")).path.lstrip("/")
+    other = "ko" if lang == "en" else "en"
+    assert target == other + page_path[2:], "switcher must land on the same page"
+    assert (site_dir / unquote(target)).is_file()
+
+    if lang == "ko":
+        chrome = "\n".join(page.locator(CHROME).all_inner_texts())
+        chrome += "\n" + (page.locator("input[name=q]").first.get_attribute("placeholder") or "")
+        found = [s for s in ENGLISH_UI if s.lower() in chrome.lower()]
+        assert not found, f"English UI strings on a Korean page: {found}"
+        attrs = sorted(set(page.evaluate(ATTRS_JS)) & ENGLISH_ATTRS)
+        assert not attrs, f"English title/aria-label/placeholder on a Korean page: {attrs}"
+
+    assert not rec.foreign, f"requests to other hosts: {rec.foreign}"
+    assert not rec.errors, f"console errors: {rec.errors}"
+    assert not rec.failed, f"failed requests: {rec.failed}"
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_every_language_has_pages(lang: str, site_dir: Path) -> None:
+    assert len(list((site_dir / lang).rglob("*.html"))) > 5

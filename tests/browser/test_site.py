@@ -1,0 +1,116 @@
+"""Site-wide behaviour in headless Chromium: the root redirect, the language switcher,
+Korean search with particles, and Korean UI strings on the search page."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+import pytest
+from bs4 import BeautifulSoup
+from playwright.sync_api import Page
+
+Open = Callable[..., tuple[Page, Any]]
+
+
+@pytest.mark.parametrize(
+    ("locale", "lang"), [("ko-KR", "ko"), ("ko", "ko"), ("en-US", "en"), ("fr-FR", "en")]
+)
+def test_root_redirects_by_browser_language(open_page: Open, locale: str, lang: str) -> None:
+    page, rec = open_page("", locale=locale)
+    page.wait_for_url(f"**/{lang}/index.html")
+    assert page.locator("html").get_attribute("lang") == lang
+    assert not rec.foreign and not rec.errors
+
+
+def test_root_has_plain_links_without_javascript(site_dir: Path) -> None:
+    html = (site_dir / "index.html").read_text(encoding="utf-8")
+    assert 'href="en/index.html"' in html and 'href="ko/index.html"' in html
+    assert "http" not in html.replace('charset="utf-8"', "")  # no external resources
+
+
+@pytest.mark.parametrize(
+    ("start", "landing"),
+    [
+        ("en/theory/activations.html", "ko/theory/activations.html"),
+        ("ko/theory/activations.html", "en/theory/activations.html"),
+        (
+            "en/auto_examples/plot_sigmoid_derivative.html",
+            "ko/auto_examples/plot_sigmoid_derivative.html",
+        ),
+        ("ko/index.html", "en/index.html"),
+    ],
+)
+def test_switcher_lands_on_same_page(open_page: Open, start: str, landing: str) -> None:
+    page, _ = open_page(start)
+    page.locator("a.lang-switcher").first.click()
+    page.wait_for_url(f"**/{landing}")
+
+
+def _search(open_page: Open, query: str) -> tuple[Page, list[str]]:
+    page, rec = open_page(f"ko/search.html?q={quote(query)}")
+    page.wait_for_function(
+        "() => document.querySelector('#search-results')?.textContent.trim().length > 0"
+        " && !document.querySelector('#search-progress')?.textContent.trim()",
+        timeout=15_000,
+    )
+    links = page.locator("#search-results ul.search li a").evaluate_all(
+        "as => as.map(a => a.getAttribute('href'))"
+    )
+    assert not rec.errors and not rec.foreign
+    return page, [link.split("?")[0].split("#")[0] for link in links]
+
+
+def _text(site_dir: Path, href: str) -> str:
+    html = (site_dir / "ko" / href).read_text(encoding="utf-8")
+    main = BeautifulSoup(html, "html.parser").find("main") or BeautifulSoup(html, "html.parser")
+    return main.get_text(" ")
+
+
+@pytest.mark.parametrize("query", ["기울기가", "기울기를", "기울기는"])
+def test_korean_search_strips_particles(open_page: Open, site_dir: Path, query: str) -> None:
+    """A particle form finds a page that only uses the word with other endings."""
+    _, hits = _search(open_page, query)
+    assert hits, f"no result for {query}"
+    texts = {h: _text(site_dir, h) for h in set(hits)}
+    other_form = [h for h, t in texts.items() if query not in t and "기울기" in t]
+    assert other_form, f"{query}: every hit contains the query verbatim: {sorted(texts)}"
+
+
+def test_korean_search_stem_finds_particle_forms(open_page: Open, site_dir: Path) -> None:
+    _, hits = _search(open_page, "기울기")
+    assert any("기울기가" in _text(site_dir, h) for h in set(hits))
+
+
+def test_search_page_ui_is_korean(open_page: Open) -> None:
+    page, _ = _search(open_page, "기울기")
+    status = page.locator("#search-results").inner_text()
+    assert "검색" in status and "Search" not in status, status
+
+
+def test_browser_splits_and_stems_like_the_index(open_page: Open) -> None:
+    """language_data.js must treat a query exactly as korean_search.py treated the pages."""
+    import importlib.util
+
+    path = Path(__file__).resolve().parents[2] / "docs" / "_ext" / "korean_search.py"
+    spec = importlib.util.spec_from_file_location("korean_search", path)
+    assert spec is not None and spec.loader is not None
+    ks = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(ks)
+
+    samples = [
+        "기울기가 사라진다",
+        "기울기(gradient)를 계산한다",
+        "ReLU의 도함수는 1이다",
+        "활성화 함수에서는 Vanishing gradients가",
+        "초기화하면 소실됩니다",
+    ]
+    page, _ = open_page("ko/search.html")
+    got = page.evaluate(
+        """(samples) => { const s = new Stemmer();
+             return samples.map((t) => splitQuery(t).map((w) => s.stemWord(w))); }""",
+        samples,
+    )
+    assert got == [[ks.stem(w) for w in ks.split(t)] for t in samples]
