@@ -24,6 +24,11 @@ import sys
 import time
 from pathlib import Path
 
+# One BLAS thread per process: the examples multiply small matrices, and on 2 cores
+# OpenBLAS's threads fight the parallel workers (3-8x slower under load, measured).
+for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")
+
 DOCS = Path(__file__).resolve().parent
 sys.path.insert(0, str(DOCS / "_ext"))
 

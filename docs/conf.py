@@ -52,6 +52,7 @@ extensions = [
     "gallery_i18n",
     "api_examples",
     "ui_language",
+    "glue_i18n",  # {glue} numbers inside translated paragraphs
 ]
 
 exclude_patterns = [

@@ -643,16 +643,16 @@ kaiming_uniform = he_uniform
 def calculate_gain(nonlinearity: str, param: float | None = None) -> float:
     r"""Recommended gain (standard-deviation multiplier) for an activation, as in PyTorch.
 
-    ==============  =========================
-    nonlinearity    gain
-    ==============  =========================
-    linear, identity 1
-    sigmoid         1
-    tanh            5/3
-    relu            :math:`\sqrt 2`
-    leaky_relu      :math:`\sqrt{2/(1+a^2)}` (default :math:`a = 0.01`)
-    selu            3/4
-    ==============  =========================
+    ================  ==============================================
+    nonlinearity      gain
+    ================  ==============================================
+    linear, identity  1
+    sigmoid           1
+    tanh              5/3
+    relu              :math:`\sqrt 2`
+    leaky_relu        :math:`\sqrt{2/(1+a^2)}` (default :math:`a = 0.01`)
+    selu              3/4
+    ================  ==============================================
 
     Parameters
     ----------

@@ -34,8 +34,8 @@ def test_root_has_plain_links_without_javascript(site_dir: Path) -> None:
 @pytest.mark.parametrize(
     ("start", "landing"),
     [
-        ("en/theory/activations.html", "ko/theory/activations.html"),
-        ("ko/theory/activations.html", "en/theory/activations.html"),
+        ("en/theory/03-activations.html", "ko/theory/03-activations.html"),
+        ("ko/theory/03-activations.html", "en/theory/03-activations.html"),
         (
             "en/auto_examples/plot_sigmoid_derivative.html",
             "ko/auto_examples/plot_sigmoid_derivative.html",
