@@ -16,9 +16,11 @@ Conventions
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import math
 import numbers
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 import numpy as np
@@ -31,9 +33,38 @@ __all__ = [
     "check_positive",
     "check_positive_int",
     "check_same_shape",
+    "skip_finite_checks",
 ]
 
 _KIND_NAMES = {"f": "floating-point", "i": "integer"}
+
+_SKIP_FINITE: contextvars.ContextVar[bool] = contextvars.ContextVar(
+    "vanishing_skip_finite_checks", default=False
+)
+
+
+@contextlib.contextmanager
+def skip_finite_checks() -> Iterator[None]:
+    """Within this block, :func:`check_array` does not scan arrays for ``nan`` and ``inf``.
+
+    For internal hot paths only: :class:`vanishing.network.Sequential` checks its input once,
+    then runs its layers inside this block, so that the arrays passing from layer to layer are
+    not scanned again at every layer (non-finite values produced *inside* the network then
+    propagate to its output, as in PyTorch, where :func:`vanishing.training.train` reports
+    the first layer that produced them). Types, dtypes and shapes are still checked.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> with skip_finite_checks():
+    ...     check_array([1.0, np.nan], "x")
+    array([ 1., nan])
+    """
+    token = _SKIP_FINITE.set(True)
+    try:
+        yield
+    finally:
+        _SKIP_FINITE.reset(token)
 
 
 def _describe(value: Any) -> str:
@@ -134,7 +165,7 @@ def check_array(
             hint = f" {shape_hint}" if shape_hint else ""
             raise ValueError(f"{name} must be {want}{hint}, got shape {arr.shape}")
 
-    if finite and arr.dtype.kind == "f":
+    if finite and arr.dtype.kind == "f" and not _SKIP_FINITE.get():
         bad = ~np.isfinite(arr)
         if bad.any():
             n_nan = int(np.isnan(arr).sum())

@@ -170,8 +170,10 @@ def sigmoid_derivative(z: ArrayLike) -> Array:
 
     Notes
     -----
-    Evaluated as :math:`e/(1+e)^2` with :math:`e = e^{-|z|}`, which equals
-    :math:`\sigma(z)(1-\sigma(z))` and keeps full relative precision in the tails.
+    Evaluated as :math:`\tfrac14\operatorname{sech}^2(z/2)` with
+    :math:`\operatorname{sech} u = 2s/(1+s^2)`, :math:`s = e^{-|u|}`, which equals
+    :math:`\sigma(z)(1-\sigma(z))`, keeps full relative precision in the tails and never
+    rounds above :math:`1/4`.
     Because :math:`\sigma' \le 1/4`, a chain of :math:`L` sigmoid layers multiplies the
     back-propagated gradient by at most :math:`4^{-L}`.
 
@@ -183,8 +185,11 @@ def sigmoid_derivative(z: ArrayLike) -> Array:
     4.540e-05
     """
     z = _float(z)
-    e = np.exp(-np.abs(z))
-    return e / (1.0 + e) ** 2
+    # sigma'(z) = sech^2(z/2)/4 with sech(u) = 2s/(1 + s^2), s = e^{-|u|}: since the rounded
+    # 1 + s^2 is never below 2s, this never exceeds 1/4 (e/(1+e)^2 does, by an ulp, near 0)
+    s = np.exp(-0.5 * np.abs(z))
+    sech = 2.0 * s / (1.0 + s * s)
+    return 0.25 * sech * sech
 
 
 # --------------------------------------------------------------------------------------
@@ -212,7 +217,7 @@ def tanh(z: ArrayLike) -> Array:
 
 
 def tanh_derivative(z: ArrayLike) -> Array:
-    r"""Derivative of tanh, :math:`\tanh'(z) = 1 - \tanh^2 z = 4e/(1+e)^2`, :math:`e = e^{-2|z|}`.
+    r"""Derivative of tanh, :math:`\tanh'(z) = 1 - \tanh^2 z = \operatorname{sech}^2 z`.
 
     Parameters
     ----------
@@ -235,8 +240,11 @@ def tanh_derivative(z: ArrayLike) -> Array:
     array([1.  , 0.42])
     """
     z = _float(z)
-    e = np.exp(-2.0 * np.abs(z))
-    return 4.0 * e / (1.0 + e) ** 2
+    # sech^2 z with sech z = 2s/(1 + s^2), s = e^{-|z|}: full relative precision in the tails
+    # and never above 1 (4e/(1+e)^2 exceeds 1 by an ulp for some tiny z)
+    s = np.exp(-np.abs(z))
+    sech = 2.0 * s / (1.0 + s * s)
+    return sech * sech
 
 
 # --------------------------------------------------------------------------------------
@@ -424,7 +432,7 @@ def selu(z: ArrayLike) -> Array:
 
 
 def selu_derivative(z: ArrayLike) -> Array:
-    r"""Derivative of SELU: :math:`\lambda` for :math:`z > 0`, :math:`\lambda\alpha e^{z}` otherwise.
+    r"""Derivative of SELU: :math:`\lambda` for :math:`z > 0`, else :math:`\lambda\alpha e^{z}`.
 
     Parameters
     ----------
@@ -447,12 +455,16 @@ def selu_derivative(z: ArrayLike) -> Array:
 # --------------------------------------------------------------------------------------
 # smooth ReLU-likes
 # --------------------------------------------------------------------------------------
-_erf = np.frompyfunc(math.erf, 1, 1)
+_erfc = np.frompyfunc(math.erfc, 1, 1)
 
 
 def _normal_cdf(z: Array) -> Array:
-    r""":math:`\Phi(z) = (1 + \mathrm{erf}(z/\sqrt{2}))/2` for the standard normal."""
-    return 0.5 * (1.0 + np.asarray(_erf(z / _SQRT_2), dtype=z.dtype))
+    r""":math:`\Phi(z) = \mathrm{erfc}(-z/\sqrt{2})/2` for the standard normal.
+
+    ``erfc`` keeps full relative precision in the left tail, where ``(1 + erf(z/sqrt 2))/2``
+    cancels (it returns 0 for z < -8.3).
+    """
+    return 0.5 * np.asarray(_erfc(-z / _SQRT_2), dtype=z.dtype)
 
 
 def _normal_pdf(z: Array) -> Array:
@@ -494,7 +506,8 @@ def gelu(z: ArrayLike, approximate: bool = False) -> Array:
     z = _float(z)
     if approximate:
         inner = _SQRT_2_OVER_PI * (z + _GELU_TANH_COEF * z * z * z)
-        return 0.5 * z * (1.0 + np.tanh(inner))
+        # 0.5 (1 + tanh u) = sigmoid(2u), without the cancellation of 1 + tanh u for u << 0
+        return z * sigmoid(2.0 * inner)
     return z * _normal_cdf(z)
 
 
@@ -521,9 +534,9 @@ def gelu_derivative(z: ArrayLike, approximate: bool = False) -> Array:
     z = _float(z)
     if approximate:
         inner = _SQRT_2_OVER_PI * (z + _GELU_TANH_COEF * z * z * z)
-        t = np.tanh(inner)
         dinner = _SQRT_2_OVER_PI * (1.0 + 3.0 * _GELU_TANH_COEF * z * z)
-        return 0.5 * (1.0 + t) + 0.5 * z * (1.0 - t * t) * dinner
+        # 0.5 (1 + tanh u) = sigmoid(2u) and 0.5 (1 - tanh^2 u) = 2 sigmoid'(2u), both stable
+        return sigmoid(2.0 * inner) + 2.0 * z * sigmoid_derivative(2.0 * inner) * dinner
     return _normal_cdf(z) + z * _normal_pdf(z)
 
 

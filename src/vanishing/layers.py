@@ -184,7 +184,8 @@ class ActivationLayer(Layer):
     Parameters
     ----------
     activation : str or Activation
-        Name from :data:`vanishing.activations.ACTIVATIONS` or an :class:`Activation`.
+        Name from :data:`vanishing.activations.ACTIVATIONS` or an
+        :class:`~vanishing.activations.Activation`.
     **params
         Parameters of the activation (``slope`` for leaky_relu...).
 

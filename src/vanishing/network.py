@@ -1,4 +1,4 @@
-r"""Networks: a :class:`Sequential` container of layers and the :func:`MLP` constructor.
+r"""Networks: a container of layers applied in sequence, and a multilayer-perceptron constructor.
 
 The forward pass keeps every layer's input and output, and the backward pass returns, besides
 the parameter gradients, the back-propagated gradient with respect to every layer's output
@@ -27,7 +27,12 @@ from typing import Any, NamedTuple
 import numpy as np
 from numpy.typing import ArrayLike, DTypeLike, NDArray
 
-from vanishing._validation import check_array, check_positive, check_positive_int
+from vanishing._validation import (
+    check_array,
+    check_positive,
+    check_positive_int,
+    skip_finite_checks,
+)
 from vanishing.activations import Activation, get_activation
 from vanishing.initializers import Initializer
 from vanishing.layers import (
@@ -70,7 +75,7 @@ class NetworkGradients(NamedTuple):
     dx : ndarray
         Gradient with respect to the network input.
     grads : dict of str to ndarray
-        Parameter gradients keyed like :attr:`Sequential.params` (``"0.W"``, ``"0.b"``...).
+        Parameter gradients keyed like ``Sequential.params`` (``"0.W"``, ``"0.b"``...).
     deltas : list of ndarray
         ``deltas[i]`` is the gradient with respect to ``outputs[i]``; for a Dense layer this is
         :math:`\\delta = \\partial L/\\partial z`.
@@ -134,16 +139,23 @@ class Sequential(Layer):
         return [i for i, layer in enumerate(self.layers) if isinstance(layer, Dense)]
 
     def forward(self, x: ArrayLike, *, training: bool = True) -> tuple[Array, ForwardCache]:
-        """Run every layer; return the output and a :class:`ForwardCache`."""
+        """Run every layer; return the output and a :class:`ForwardCache`.
+
+        `x` is checked (2-D, finite) once here; the arrays passed between layers are not
+        rescanned for ``nan``/``inf``, so a layer that overflows yields a non-finite output
+        instead of an error (:func:`vanishing.training.train` names that layer).
+        """
         x = check_array(x, "x", ndim=2, shape_hint="(n_samples, n_features)")
         inputs: list[Array] = []
         outputs: list[Array] = []
         caches: list[Any] = []
-        for layer in self.layers:
-            inputs.append(x)
-            x, cache = layer.forward(x, training=training)
-            outputs.append(x)
-            caches.append(cache)
+        # the input was checked once; do not rescan every intermediate array for nan/inf
+        with skip_finite_checks():
+            for layer in self.layers:
+                inputs.append(x)
+                x, cache = layer.forward(x, training=training)
+                outputs.append(x)
+                caches.append(cache)
         return x, ForwardCache(inputs, outputs, caches)
 
     def backward(self, cache: ForwardCache, dy: ArrayLike) -> NetworkGradients:
@@ -157,11 +169,14 @@ class Sequential(Layer):
             )
         grads: dict[str, Array] = {}
         deltas: list[Array] = [dy] * len(self.layers)
-        for i in range(len(self.layers) - 1, -1, -1):
-            deltas[i] = dy
-            dy, layer_grads = self.layers[i].backward(cache.caches[i], dy)
-            for name, value in layer_grads.items():
-                grads[f"{i}.{name}"] = value
+        with skip_finite_checks():  # dy was checked above
+            for i in range(len(self.layers) - 1, -1, -1):
+                deltas[i] = dy
+                # a nested Sequential returns NetworkGradients (3 fields): take dx and grads
+                back = self.layers[i].backward(cache.caches[i], dy)
+                dy, layer_grads = back.dx, back.grads
+                for name, value in layer_grads.items():
+                    grads[f"{i}.{name}"] = value
         ordered = {key: grads[key] for key in self.params}
         return NetworkGradients(dy, ordered, deltas)
 
@@ -255,7 +270,7 @@ def MLP(
     scale = 1.0 if residual_scale is None else check_positive(residual_scale, "residual_scale")
     generator = as_generator(rng)
     layers: list[Layer] = []
-    for n_in, n_out in zip(sizes[:-2], sizes[1:-1]):
+    for n_in, n_out in zip(sizes[:-2], sizes[1:-1], strict=True):
         # a bias before BatchNorm is cancelled by its mean subtraction: leave it out
         dense = Dense(
             n_in, n_out, init=init, bias=bias and not batch_norm, rng=generator, dtype=dtype
