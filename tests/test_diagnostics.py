@@ -42,8 +42,8 @@ def test_dense_layer_names() -> None:
     assert dense_layer_names(MLP([2, 3, 3, 1], rng=0)) == ["0", "2", "4"]
     assert dense_layer_names(MLP([2, 3, 3, 3, 1], residual=True, rng=0)) == [
         "0",
-        "2.block.0",
-        "3.block.0",
+        "1.block.1",
+        "2.block.1",
         "4",
     ]
     nested = Sequential([MLP([2, 3, 3], rng=0), Dense(3, 1, rng=0)])
@@ -117,8 +117,8 @@ def test_delta_norms_inside_residual_blocks() -> None:
     block = net.layers[2].block
     inner_cache = cache.caches[2]
     inner = block.backward(inner_cache, 0.5 * back.deltas[2])
-    assert np.allclose(back.grads["2.block.0.W"], inner_cache.inputs[0].T @ inner.deltas[0])
-    assert norms["2.block.0"] == pytest.approx(np.linalg.norm(inner.deltas[0]))
+    assert np.allclose(back.grads["2.block.1.W"], inner_cache.inputs[1].T @ inner.deltas[1])
+    assert norms["2.block.1"] == pytest.approx(np.linalg.norm(inner.deltas[1]))
 
 
 def test_delta_norms_errors() -> None:
@@ -169,7 +169,7 @@ def test_activation_stats_saturation() -> None:
 def test_activation_stats_nested_and_errors() -> None:
     net = MLP([3, 4, 4, 4, 2], "tanh", residual=True, rng=0)
     _, cache = net.forward(np.ones((5, 3)))
-    assert [s.name for s in activation_stats(net, cache)] == ["1", "2.block.1", "3.block.1"]
+    assert [s.name for s in activation_stats(net, cache)] == ["1.block.0", "2.block.0", "3"]
     with pytest.raises(ValueError, match="saturation_tol"):
         activation_stats(net, cache, saturation_tol=1.5)
     with pytest.raises(TypeError, match="ForwardCache"):

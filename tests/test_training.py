@@ -100,7 +100,7 @@ def test_residual_network_layer_records() -> None:
     X, y = small_problem()
     net = MLP([3, 4, 4, 4, 2], "relu", residual=True, rng=0)
     h = train(net, X, y, epochs=1, batch_size=None, record_layers=True)
-    assert h.layer_names == ["0", "2.block.0", "3.block.0", "4"]
+    assert h.layer_names == ["0", "1.block.1", "2.block.1", "4"]
     assert h.delta_norms is not None and np.all(h.delta_norms > 0)
 
 

@@ -60,7 +60,9 @@ def test_catalogs_exist() -> None:
 
 
 def test_every_message_translated_and_none_fuzzy() -> None:
-    untranslated = [f"{n}: {e.msgid[:60]!r}" for n, e in entries() if not e.msgstr and not e.msgstr_plural]
+    untranslated = [
+        f"{n}: {e.msgid[:60]!r}" for n, e in entries() if not e.msgstr and not e.msgstr_plural
+    ]
     fuzzy = [f"{n}: {e.msgid[:60]!r}" for n, e in entries() if e.fuzzy]
     assert not untranslated, f"{len(untranslated)} untranslated, e.g. {untranslated[:5]}"
     assert not fuzzy, f"{len(fuzzy)} fuzzy, e.g. {fuzzy[:5]}"
@@ -139,4 +141,6 @@ def test_same_english_same_korean() -> None:
         if e.msgstr and not keep and len(e.msgid) <= 40 and Path(name).name != GLOSSARY_PAGE:
             seen.setdefault(e.msgid, set()).add(e.msgstr)
     varying = {k: v for k, v in seen.items() if len(v) > 1}
-    assert not varying, f"{len(varying)} messages translated inconsistently: {list(varying.items())[:5]}"
+    assert not varying, (
+        f"{len(varying)} messages translated inconsistently: {list(varying.items())[:5]}"
+    )

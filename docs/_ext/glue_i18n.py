@@ -3,9 +3,9 @@
 Sphinx translates a paragraph by parsing its ``msgstr`` as a small, separate notebook
 document. That fragment has no glue data of its own, so every ``{glue:text}`key``` in a
 Korean sentence would fail with "No key ... found in glue data for this document". This
-extension remembers the execution client and renderer of the page being read (the last one
-that produced glue data) and lets a lookup from a translated fragment fall back to them. Numbers therefore
-stay computed at build time in every language.
+extension remembers the execution client and renderer of the page being read (the last
+one that produced glue data) and lets a lookup from a translated fragment fall back to
+them. Numbers therefore stay computed at build time in every language.
 """
 
 from __future__ import annotations
@@ -36,6 +36,8 @@ def _load_renderer(name: str) -> Any:
         return renderer
 
     return create
+
+
 _original_retrieve = glue_utils.retrieve_glue_data
 
 

@@ -19,9 +19,16 @@ import numpy as np
 from vanishing.activations import get_activation
 
 names = {
-    "sigmoid": "sigmoid", "tanh": "tanh", "softsign": "softsign", "softplus": "softplus",
-    "relu": "ReLU", "leaky_relu": "Leaky ReLU", "elu": "ELU", "selu": "SELU",
-    "gelu": "GELU", "silu": "SiLU",
+    "sigmoid": "sigmoid",
+    "tanh": "tanh",
+    "softsign": "softsign",
+    "softplus": "softplus",
+    "relu": "ReLU",
+    "leaky_relu": "Leaky ReLU",
+    "elu": "ELU",
+    "selu": "SELU",
+    "gelu": "GELU",
+    "silu": "SiLU",
 }
 z = np.linspace(-5.0, 5.0, 2001)
 curves = {}
@@ -40,9 +47,8 @@ for name in names:
 # Each panel shows one activation :math:`\phi` and its derivative :math:`\phi'`. The
 # grey band :math:`(0, 1/4]` is drawn in every panel for comparison. In the sigmoid
 # panel it is darker: the whole derivative lies inside it.
-fig, axes = plt.subplots(2, 5, figsize=(11.0, 5.4), sharex=True, sharey=True,
-                         layout="constrained")
-for ax, (name, (a, da)) in zip(axes.flat, curves.items()):
+fig, axes = plt.subplots(2, 5, figsize=(11.0, 5.4), sharex=True, sharey=True, layout="constrained")
+for ax, (name, (a, da)) in zip(axes.flat, curves.items(), strict=True):
     ax.axhspan(0.0, 0.25, color="0.75" if name == "sigmoid" else "0.9", zorder=0)
     ax.axhline(0.0, color="0.5", linewidth=0.6)
     ax.axvline(0.0, color="0.5", linewidth=0.6)

@@ -74,7 +74,8 @@ print(f"dy/dw summed over the inputs = {dy_dw:.1f};  1000 * sum(x) = {1000 * x.s
 # %%
 # Every output is exactly 1000 times :math:`wx`. The gradient is also that of the single
 # linear model :math:`y = 1000\,wx`: backpropagation gives :math:`\partial y/\partial w =
-# 1000\,x` for each input, and the library sums it over the three inputs. Stacking linear layers gives linear regression, no
+# 1000\,x` for each input, and the library sums it over the three inputs. Stacking linear layers
+# gives linear regression, no
 # matter how many there are.
 #
 # A deep linear network against a ReLU network
@@ -113,7 +114,7 @@ grid = np.column_stack([xx.ravel(), yy.ravel()])
 fig, axes = plt.subplots(1, 2, figsize=(8.0, 4.0), sharey=True, layout="constrained")
 titles = {"identity": r"$\phi(z) = z$", "relu": "ReLU"}
 colors = ["tab:red", "tab:blue", "tab:green"]
-for ax, (activation, model) in zip(axes, models.items()):
+for ax, (activation, model) in zip(axes, models.items(), strict=True):
     regions = model(grid).argmax(axis=1).reshape(xx.shape)
     ax.contourf(xx, yy, regions, levels=[-0.5, 0.5, 1.5, 2.5], colors=colors, alpha=0.25)
     ax.scatter(X[:, 0], X[:, 1], c=[colors[k] for k in labels], s=8)
@@ -131,7 +132,9 @@ W = np.linalg.multi_dot([layer.params["W"] for layer in dense])
 b = dense[0].params["b"]
 for layer in dense[1:]:
     b = b @ layer.params["W"] + layer.params["b"]
-print(f"max |network(x) - (x W + b)| = {np.abs(models['identity'](grid) - (grid @ W + b)).max():.1e}")
+print(
+    f"max |network(x) - (x W + b)| = {np.abs(models['identity'](grid) - (grid @ W + b)).max():.1e}"
+)
 print("shape of the collapsed W:", W.shape)
 
 # %%

@@ -46,10 +46,12 @@ for label, init in inits.items():
     z = layer(x)
     results[label] = (z, sigmoid(z), sigmoid_derivative(z))
 
-for label, (z, a, da) in results.items():
+for label, (z, _, da) in results.items():
     saturated = np.mean(da < 0.01)
-    print(f"{label:12s} std(z) {z.std():6.2f}   mean sigma'(z) {da.mean():.4f}   "
-          f"share with sigma'(z) < 0.01: {saturated:.3f}")
+    print(
+        f"{label:12s} std(z) {z.std():6.2f}   mean sigma'(z) {da.mean():.4f}   "
+        f"share with sigma'(z) < 0.01: {saturated:.3f}"
+    )
 
 # %%
 # The printed standard deviations of :math:`z` are close to :math:`\sqrt{500}` times the
@@ -61,7 +63,8 @@ for label, (z, a, da) in results.items():
 # Histograms
 # ----------
 # Each column is one initialization. The top row shows the pre-activations :math:`z`,
-# on the same axis for all three, the middle row the outputs :math:`\sigma(z)`, and the bottom row the derivatives
+# on the same axis for all three, the middle row the outputs :math:`\sigma(z)`, and the bottom row
+# the derivatives
 # :math:`\sigma'(z)`. The bottom row shares its axis: the derivative lies in
 # :math:`(0, 1/4]`, and the best value, :math:`1/4`, is reached at :math:`z = 0`.
 fig, axes = plt.subplots(3, 3, figsize=(9.5, 7.0), layout="constrained")

@@ -72,8 +72,9 @@ for name, label in names.items():
     ax.semilogy(depths, by_depth[name], "o-", markersize=3, label=label)
 ax.semilogy(depths, 0.25**depths, "k--", linewidth=1, label=r"$4^{-n}$")
 ax.plot([10], [0.25**10], "ks")
-ax.annotate(r"$(1/4)^{10} = 2^{-20}$", (10, 0.25**10), xytext=(12, 1e-4),
-            arrowprops={"arrowstyle": "->"})
+ax.annotate(
+    r"$(1/4)^{10} = 2^{-20}$", (10, 0.25**10), xytext=(12, 1e-4), arrowprops={"arrowstyle": "->"}
+)
 ax.set_xlabel("$n$")
 ax.set_ylabel(r"$|\partial p_n / \partial w_1|$")
 ax.legend(loc="lower left")

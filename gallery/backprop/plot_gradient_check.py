@@ -53,22 +53,29 @@ def layer_errors(net):
     errors = []
     for i in net.dense_indices:
         g_bp, g_fd = grads[f"{i}.W"], results[f"{i}.W"].numeric
-        errors.append(
-            np.linalg.norm(g_bp - g_fd) / (np.linalg.norm(g_bp) + np.linalg.norm(g_fd))
-        )
+        errors.append(np.linalg.norm(g_bp - g_fd) / (np.linalg.norm(g_bp) + np.linalg.norm(g_fd)))
     return np.array(errors)
 
 
 names = {
-    "sigmoid": "sigmoid", "tanh": "tanh", "softsign": "softsign", "softplus": "softplus",
-    "relu": "ReLU", "leaky_relu": "Leaky ReLU", "elu": "ELU", "selu": "SELU",
-    "gelu": "GELU", "silu": "SiLU",
+    "sigmoid": "sigmoid",
+    "tanh": "tanh",
+    "softsign": "softsign",
+    "softplus": "softplus",
+    "relu": "ReLU",
+    "leaky_relu": "Leaky ReLU",
+    "elu": "ELU",
+    "selu": "SELU",
+    "gelu": "GELU",
+    "silu": "SiLU",
 }
 errors = {name: layer_errors(MLP(sizes, name, rng=1)) for name in names}
 for name, err in errors.items():
     print(f"{name:11s}", "  ".join(f"{e:.1e}" for e in err))
-print(f"largest relative error over all activations and layers: "
-      f"{max(e.max() for e in errors.values()):.1e}")
+print(
+    f"largest relative error over all activations and layers: "
+    f"{max(e.max() for e in errors.values()):.1e}"
+)
 
 # %%
 # Each printed row is one activation, with one relative error per layer. All of them are
@@ -101,10 +108,11 @@ print("wrong tanh'", "  ".join(f"{e:.1e}" for e in wrong))
 layers = np.arange(1, len(sizes))
 markers = "osD^v<>ph*"
 fig, ax = plt.subplots(figsize=(8.0, 4.2), layout="constrained")
-for (name, label), marker in zip(names.items(), markers):
+for (name, label), marker in zip(names.items(), markers[: len(names)], strict=True):
     ax.semilogy(layers, errors[name], marker=marker, linewidth=0.8, label=label)
-ax.semilogy(layers, wrong, "k-", marker="X", markersize=9, linewidth=2,
-            label=r"tanh, $\phi' = 1 - \tanh z$")
+ax.semilogy(
+    layers, wrong, "k-", marker="X", markersize=9, linewidth=2, label=r"tanh, $\phi' = 1 - \tanh z$"
+)
 ax.axhline(1e-6, color="0.5", linewidth=1.2)
 ax.set_xticks(layers)
 ax.set_xlabel(r"$\ell$")

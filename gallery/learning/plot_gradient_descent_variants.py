@@ -76,13 +76,16 @@ for name, (batch_size, n_updates) in runs.items():
     history, accuracy = train(batch_size, n_updates)
     histories[name] = history
     updates, seen, loss = history[-1]
-    print(f"{name:10s} B = {batch_size:4d}: {int(updates):4d} updates, "
-          f"{int(seen):6d} samples seen ({seen / n_train:5.1f} epochs), "
-          f"training loss {loss:.3f}, test accuracy {accuracy:.3f}")
+    print(
+        f"{name:10s} B = {batch_size:4d}: {int(updates):4d} updates, "
+        f"{int(seen):6d} samples seen ({seen / n_train:5.1f} epochs), "
+        f"training loss {loss:.3f}, test accuracy {accuracy:.3f}"
+    )
 
 # %%
 # The left panel shows the training loss :math:`L` against the number of samples seen,
-# :math:`n`, which measures the work done. :math:`B` is the batch size. The right panel shows it against the number of updates
+# :math:`n`, which measures the work done. :math:`B` is the batch size. The right panel shows it
+# against the number of updates
 # :math:`t`. Both axes of the left panel use log scales, and so does the horizontal axis
 # on the right.
 labels = {"SGD": "B = 1", "mini-batch": "B = 32", "batch": f"B = {n_train}"}

@@ -668,7 +668,7 @@ def jacobian_singular_values(net: Layer, x: ArrayLike, *, average: bool = False)
     dy = np.zeros_like(y)
     for k in range(n_out):
         dy[:, k] = 1.0
-        J[:, k, :] = net.backward(cache, dy)[0]
+        J[:, k, :] = net.backward(cache, dy).dx
         dy[:, k] = 0.0
     s = np.linalg.svd(J, compute_uv=False)
     if single:

@@ -359,7 +359,7 @@ def standard_uniform(
 def xavier_uniform(
     shape: Any, rng: np.random.Generator, *, gain: float = 1.0, dtype: DTypeLike = np.float64
 ) -> Array:
-    r"""Xavier/Glorot uniform: :math:`U[-a, a]`, :math:`a = \text{gain}\sqrt{6/(n_\text{in}+n_\text{out})}`.
+    r"""Xavier/Glorot uniform :math:`U[-a, a]`, :math:`a = g\sqrt{6/(n_\text{in}+n_\text{out})}`.
 
     ``variance_scaling(scale=gain**2, mode="fan_avg", distribution="uniform")``, i.e.
     :math:`\operatorname{Var}[W] = 2\,\text{gain}^2/(n_\text{in}+n_\text{out})`.

@@ -25,7 +25,7 @@ then backward with its cache. Shapes are ``(n_samples, n_features)`` throughout.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, Protocol
 
 import numpy as np
 from numpy.typing import ArrayLike, DTypeLike, NDArray
@@ -42,6 +42,7 @@ from vanishing.initializers import Initializer, get_initializer
 
 __all__ = [
     "ActivationLayer",
+    "Backward",
     "BatchNorm",
     "Dense",
     "Layer",
@@ -50,6 +51,22 @@ __all__ = [
 ]
 
 Array = NDArray[np.floating[Any]]
+
+
+class Backward(Protocol):
+    """What every backward pass returns: at least ``dx`` and ``grads``.
+
+    :class:`LayerGradients` for single layers; a network's
+    :class:`~vanishing.network.NetworkGradients` adds the per-layer deltas.
+    """
+
+    @property
+    def dx(self) -> Array:
+        """Gradient with respect to the input."""
+
+    @property
+    def grads(self) -> dict[str, Array]:
+        """Gradients of the parameters, keyed like ``params``."""
 
 
 class LayerGradients(NamedTuple):
@@ -78,7 +95,7 @@ class Layer(ABC):
         """Compute the output and the cache that :meth:`backward` needs."""
 
     @abstractmethod
-    def backward(self, cache: Any, dy: Array) -> LayerGradients:
+    def backward(self, cache: Any, dy: Array) -> Backward:
         """Back-propagate ``dy`` (dL/d output) through the layer."""
 
     def __call__(self, x: ArrayLike) -> Array:

@@ -233,9 +233,12 @@ def MLP(
     batch_norm : bool, default False
         Insert :class:`~vanishing.layers.BatchNorm` between each hidden Dense and activation.
     residual : bool, default False
-        Wrap each hidden layer whose input and output widths match in a
-        :class:`~vanishing.layers.Residual` block (the first hidden layer changes the width and
-        stays plain).
+        Build a residual network of *pre-activation* blocks (He et al., 2016): a linear stem
+        ``Dense(sizes[0], sizes[1])``, then for each further hidden width a block
+        :math:`x + s\,W\phi(\mathrm{BN}(x))` (a :class:`~vanishing.layers.Residual`; a
+        plain layer where the width changes), then :math:`\phi` (after BatchNorm) and the
+        output layer. With variance-preserving branches the signal variance doubles per
+        block, so it grows like :math:`2^{L/2}` in scale over :math:`L` blocks.
     residual_scale : float, optional
         Branch scale; default 1 (unscaled). :math:`1/\sqrt{L}` for :math:`L` blocks keeps the
         forward signal bounded.
@@ -259,8 +262,11 @@ def MLP(
 
     Examples
     --------
-    >>> MLP([2, 4, 4, 1], "relu", batch_norm=True, residual=True, rng=0)  # doctest: +ELLIPSIS
-    Sequential(Dense(2, 4), BatchNorm(4), ActivationLayer('relu'), Residual(Sequential(...
+    >>> net = MLP([2, 4, 4, 1], "relu", residual=True, rng=0)
+    >>> net.layers[1]
+    Residual(Sequential(ActivationLayer('relu'), Dense(4, 4)), scale=1)
+    >>> [type(layer).__name__ for layer in net.layers]
+    ['Dense', 'Residual', 'ActivationLayer', 'Dense']
     """
     sizes = [check_positive_int(n, f"sizes[{i}]") for i, n in enumerate(sizes)]
     if len(sizes) < 2:
@@ -270,18 +276,30 @@ def MLP(
     scale = 1.0 if residual_scale is None else check_positive(residual_scale, "residual_scale")
     generator = as_generator(rng)
     layers: list[Layer] = []
-    for n_in, n_out in zip(sizes[:-2], sizes[1:-1], strict=True):
-        # a bias before BatchNorm is cancelled by its mean subtraction: leave it out
-        dense = Dense(
-            n_in, n_out, init=init, bias=bias and not batch_norm, rng=generator, dtype=dtype
-        )
-        hidden: list[Layer] = [dense]
-        if batch_norm:
-            hidden.append(BatchNorm(n_out, dtype=dtype))
-        hidden.append(ActivationLayer(act))
-        if residual and n_in == n_out:
-            layers.append(Residual(Sequential(hidden), scale=scale))
-        else:
-            layers.extend(hidden)
-    layers.append(Dense(sizes[-2], sizes[-1], init=init, bias=bias, rng=generator, dtype=dtype))
+
+    def dense(n_in: int, n_out: int, *, with_bias: bool = bias) -> Dense:
+        return Dense(n_in, n_out, init=init, bias=with_bias, rng=generator, dtype=dtype)
+
+    def normalize_activate(n: int) -> list[Layer]:
+        return [*([BatchNorm(n, dtype=dtype)] if batch_norm else []), ActivationLayer(act)]
+
+    if not residual:
+        for n_in, n_out in zip(sizes[:-2], sizes[1:-1], strict=True):
+            # a bias before BatchNorm is cancelled by its mean subtraction: leave it out
+            layers += [
+                dense(n_in, n_out, with_bias=bias and not batch_norm),
+                *normalize_activate(n_out),
+            ]
+    elif len(sizes) > 2:
+        # pre-activation blocks (He et al. 2016): a linear stem, then x + s F(x) with
+        # F = Dense(activation(BatchNorm(x))), then the activation before the output layer
+        layers.append(dense(sizes[0], sizes[1]))
+        for n_in, n_out in zip(sizes[1:-2], sizes[2:-1], strict=True):
+            branch = [*normalize_activate(n_in), dense(n_in, n_out)]
+            if n_in == n_out:
+                layers.append(Residual(Sequential(branch), scale=scale))
+            else:
+                layers.extend(branch)
+        layers.extend(normalize_activate(sizes[-2]))
+    layers.append(dense(sizes[-2], sizes[-1]))
     return Sequential(layers)
