@@ -92,7 +92,7 @@ class RNNGradients(NamedTuple):
     dx : ndarray of shape (T, n_samples, n_in)
         :math:`\\partial L/\\partial x_t` for every step.
     grads : dict of str to ndarray
-        Parameter gradients keyed like :attr:`VanillaRNN.params`, summed over time.
+        Parameter gradients keyed like ``VanillaRNN.params``, summed over time.
     dh : ndarray of shape (T, n_samples, n_hidden)
         The *total* :math:`\\partial L/\\partial h_t` for every step (direct contribution
         of step :math:`t` plus everything flowing back from later steps): plot its norm
@@ -339,7 +339,7 @@ class VanillaRNN:
         Returns
         -------
         RNNGradients
-            ``dx``, ``grads`` (keyed like :attr:`params`), the total ``dh`` per step and
+            ``dx``, ``grads`` (keyed like ``params``), the total ``dh`` per step and
             ``dh0``.
 
         Raises
