@@ -154,7 +154,9 @@ bibtex_reference_style = "author_year"
 # page. UI catalog for the theme, our templates and gaps in Sphinx's own Korean:
 # _locale_ui/ko/LC_MESSAGES/sphinx.po (listed first so it wins over Sphinx's).
 # ======================================================================================
-locale_dirs = ["_locale_ui/", "locale/"]
+# Absolute: Sphinx looks for the browser-side catalog (sphinx.js) relative to the
+# working directory, not to this folder.
+locale_dirs = [str(DOCS / "_locale_ui"), str(DOCS / "locale")]
 gettext_compact = False
 gettext_uuid = False
 gettext_location = False  # line numbers would churn every catalog on each edit

@@ -37,8 +37,8 @@ def test_root_has_plain_links_without_javascript(site_dir: Path) -> None:
         ("en/theory/03-activations.html", "ko/theory/03-activations.html"),
         ("ko/theory/03-activations.html", "en/theory/03-activations.html"),
         (
-            "en/auto_examples/plot_sigmoid_derivative.html",
-            "ko/auto_examples/plot_sigmoid_derivative.html",
+            "en/auto_examples/activations/plot_activation_derivatives.html",
+            "ko/auto_examples/activations/plot_activation_derivatives.html",
         ),
         ("ko/index.html", "en/index.html"),
     ],
@@ -51,10 +51,15 @@ def test_switcher_lands_on_same_page(open_page: Open, start: str, landing: str) 
 
 def _search(open_page: Open, query: str) -> tuple[Page, list[str]]:
     page, rec = open_page(f"ko/search.html?q={quote(query)}")
+    # results are appended one by one: wait until the summary's count is all listed
     page.wait_for_function(
-        "() => document.querySelector('#search-results')?.textContent.trim().length > 0"
-        " && !document.querySelector('#search-progress')?.textContent.trim()",
-        timeout=15_000,
+        """() => {
+            const summary = document.querySelector('#search-results .search-summary');
+            const count = summary?.textContent.match(/\\d+/);
+            const items = document.querySelectorAll('#search-results ul.search li').length;
+            return count !== null && count !== undefined && items === Number(count[0]);
+        }""",
+        timeout=30_000,
     )
     links = page.locator("#search-results ul.search li a").evaluate_all(
         "as => as.map(a => a.getAttribute('href'))"
@@ -77,6 +82,8 @@ def test_korean_search_strips_particles(open_page: Open, site_dir: Path, query: 
     texts = {h: _text(site_dir, h) for h in set(hits)}
     other_form = [h for h, t in texts.items() if query not in t and "기울기" in t]
     assert other_form, f"{query}: every hit contains the query verbatim: {sorted(texts)}"
+    _, stem_hits = _search(open_page, "기울기")
+    assert set(hits) == set(stem_hits), "a particle form should find exactly the stem's pages"
 
 
 def test_korean_search_stem_finds_particle_forms(open_page: Open, site_dir: Path) -> None:
