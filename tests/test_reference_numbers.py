@@ -1,4 +1,4 @@
-"""The library reproduces the key numbers of /work/shared/REFERENCES.md.
+"""The library reproduces the key numbers of REFERENCES.md (the team's shared reference figures).
 
 REFERENCES.md's measurements use 30 layers of width 512, batch 1024, x ~ N(0, 1) and no
 biases. Finite width adds noise of order exp(+-sqrt(5L/n)), so "~1" claims are compared
