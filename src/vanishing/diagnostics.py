@@ -40,7 +40,7 @@ from vanishing._validation import check_array, check_choice, check_positive, che
 from vanishing.activations import Activation
 from vanishing.initializers import Initializer
 from vanishing.layers import ActivationLayer, Dense, Layer, Residual, as_generator
-from vanishing.network import MLP, ForwardCache, NetworkGradients, Sequential
+from vanishing.network import MLP, ForwardCache, NetworkGradients, Sequential, check_sequential
 
 __all__ = [
     "ActivationStats",
@@ -68,13 +68,6 @@ _BOUNDS: dict[str, tuple[float, float]] = {
 # --------------------------------------------------------------------------------------
 # walking the network
 # --------------------------------------------------------------------------------------
-def _check_net(net: Any) -> Sequential:
-    if not isinstance(net, Sequential):
-        raise TypeError(
-            f"net must be a vanishing.network.Sequential (e.g. built by MLP), got "
-            f"{type(net).__name__}"
-        )
-    return net
 
 
 def _children(layer: Layer) -> tuple[Sequence[Layer], str, float] | None:
@@ -137,7 +130,7 @@ def dense_layer_names(net: Sequential) -> list[str]:
     >>> dense_layer_names(MLP([2, 4, 4, 1], "relu", residual=True, rng=0))
     ['0', '2.block.0', '3']
     """
-    return [path for path, layer in _walk(_check_net(net)) if isinstance(layer, Dense)]
+    return [path for path, layer in _walk(check_sequential(net)) if isinstance(layer, Dense)]
 
 
 def _fro(a: np.ndarray) -> float:
@@ -153,7 +146,7 @@ def _fro(a: np.ndarray) -> float:
 
 
 def _param_norms(net: Sequential, grads: Mapping[str, ArrayLike], name: str) -> dict[str, float]:
-    _check_net(net)
+    check_sequential(net)
     if not isinstance(grads, Mapping):
         raise TypeError(f"grads must be a dict keyed like net.params, got {type(grads).__name__}")
     out = {}
@@ -367,7 +360,7 @@ def delta_norms(
     >>> list(delta_norms(net, back, cache))
     ['0', '2.block.0', '3']
     """
-    net = _check_net(net)
+    net = check_sequential(net)
     reduce = check_choice(reduce, "reduce", ("fro", "mean"))
     deltas = back.deltas if isinstance(back, NetworkGradients) else list(back)
     if len(deltas) != len(net.layers):
@@ -466,7 +459,7 @@ def activation_stats(
     >>> [s.name for s in stats], stats[1].saturated_fraction > 0.3
     (['1', '3'], True)
     """
-    net = _check_net(net)
+    net = check_sequential(net)
     if not isinstance(cache, ForwardCache):
         raise TypeError("cache must be the ForwardCache returned by net.forward")
     tol = check_positive(saturation_tol, "saturation_tol")

@@ -44,7 +44,14 @@ from vanishing.layers import (
     as_generator,
 )
 
-__all__ = ["MLP", "ForwardCache", "NetworkGradients", "Sequential", "default_initializer"]
+__all__ = [
+    "MLP",
+    "ForwardCache",
+    "NetworkGradients",
+    "Sequential",
+    "check_sequential",
+    "default_initializer",
+]
 
 Array = NDArray[np.floating[Any]]
 
@@ -179,6 +186,39 @@ class Sequential(Layer):
                     grads[f"{i}.{name}"] = value
         ordered = {key: grads[key] for key in self.params}
         return NetworkGradients(dy, ordered, deltas)
+
+
+def check_sequential(net: Any) -> Sequential:
+    """Return ``net`` if it is a :class:`Sequential`, else raise a TypeError saying so.
+
+    Parameters
+    ----------
+    net : object
+        The value to check.
+
+    Returns
+    -------
+    Sequential
+        ``net`` itself.
+
+    Raises
+    ------
+    TypeError
+        If ``net`` is not a Sequential.
+
+    Examples
+    --------
+    >>> check_sequential(Dense(2, 2, rng=0))
+    Traceback (most recent call last):
+    ...
+    TypeError: net must be a vanishing.network.Sequential (e.g. built by MLP), got Dense
+    """
+    if not isinstance(net, Sequential):
+        raise TypeError(
+            "net must be a vanishing.network.Sequential (e.g. built by MLP), got "
+            f"{type(net).__name__}"
+        )
+    return net
 
 
 def default_initializer(activation: str | Activation) -> str:

@@ -41,7 +41,7 @@ from vanishing._validation import check_array, check_positive, check_positive_in
 from vanishing.diagnostics import delta_norms, dense_layer_names
 from vanishing.layers import as_generator
 from vanishing.losses import binary_cross_entropy_with_logits, get_loss, softmax_cross_entropy
-from vanishing.network import ForwardCache, NetworkGradients, Sequential
+from vanishing.network import ForwardCache, NetworkGradients, Sequential, check_sequential
 from vanishing.optimizers import Adam, Optimizer
 
 __all__ = [
@@ -237,15 +237,6 @@ def _n_correct(out: Array, y: np.ndarray) -> int:
     return int(np.count_nonzero(pred_b == true_b))
 
 
-def _check_net(net: Any) -> Sequential:
-    if not isinstance(net, Sequential):
-        raise TypeError(
-            f"net must be a vanishing.network.Sequential (e.g. built by MLP), got "
-            f"{type(net).__name__}"
-        )
-    return net
-
-
 def _check_xy(X: ArrayLike, y: ArrayLike, names: tuple[str, str]) -> tuple[Array, np.ndarray]:
     X_arr = check_array(X, names[0], ndim=2, shape_hint="(n_samples, n_features)")
     y_arr = np.asarray(y)
@@ -295,7 +286,7 @@ def accuracy(net: Sequential, X: ArrayLike, labels: ArrayLike) -> float:
     >>> accuracy(net, [[1.0, 0.0], [0.0, 1.0], [1.0, 0.0]], [0, 1, 1])
     0.6666666666666666
     """
-    net = _check_net(net)
+    net = check_sequential(net)
     X_arr, y_arr = _check_xy(X, labels, ("X", "labels"))
     out = net.forward(X_arr, training=False)[0]
     return _n_correct(out, y_arr) / X_arr.shape[0]
@@ -346,7 +337,7 @@ def evaluate(
     >>> round(evaluate(net, np.ones((5, 3)), [0, 1, 2, 3, 0]), 4)   # log(4)
     1.3863
     """
-    net = _check_net(net)
+    net = check_sequential(net)
     loss_fn = _resolve_loss(loss)
     X_arr, y_arr = _check_xy(X, y, ("X", "y"))
     n = X_arr.shape[0]
@@ -554,7 +545,7 @@ def train(
     True
     """
     t_start = time.perf_counter()
-    net = _check_net(net)
+    net = check_sequential(net)
     loss_fn = _resolve_loss(loss)
     task = _task(loss_fn)
     opt: Optimizer[Any] = Adam() if optimizer is None else optimizer
