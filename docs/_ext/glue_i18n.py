@@ -16,6 +16,7 @@ from typing import Any
 
 from docutils import nodes
 from myst_nb import sphinx_ as nb_sphinx
+from myst_nb.core.execute.base import NotebookClientBase
 from myst_nb.core.variables import VariableOutput
 from myst_nb.ext.glue import directives as glue_directives
 from myst_nb.ext.glue import roles as glue_roles
@@ -42,8 +43,13 @@ _original_retrieve = glue_utils.retrieve_glue_data
 
 
 @contextmanager
-def _create_client(*args: Any, **kwargs: Any) -> Iterator[Any]:
-    with _original_create_client(*args, **kwargs) as client:
+def _create_client(notebook: Any, source: str, nb_config: Any, *args: Any) -> Iterator[Any]:
+    if not any(cell["cell_type"] == "code" for cell in notebook.cells):
+        # a translated paragraph: nothing to execute or look up in the execution cache
+        with NotebookClientBase(notebook, None, nb_config, *args[:1]) as client:
+            yield client
+        return
+    with _original_create_client(notebook, source, nb_config, *args) as client:
         yield client
     if client.glue_data:  # a translated fragment has none: keep the page's client
         _page["client"] = client

@@ -14,11 +14,10 @@ from __future__ import annotations
 import hashlib
 import json
 from pathlib import Path
+from typing import Any
 
 import polib
 import sphinx
-from typing import Any
-
 from sphinx.application import Sphinx
 from sphinx.config import Config
 
