@@ -307,3 +307,13 @@ def test_argument_errors() -> None:
         train(net, X, y, loss="hinge")
     with pytest.raises(TypeError, match="loss must be"):
         train(net, X, y, loss=3)  # type: ignore[arg-type]
+
+
+def test_huge_but_finite_gradient_is_not_reported_as_non_finite() -> None:
+    """Squares above ~1e308 overflow, the gradient itself does not: its norm is rescaled."""
+    X, y = load_digits()
+    net = MLP([64, 64, 64, 64, 64, 10], "relu", rng=0)
+    history = train(net, X, y, optimizer=SGD(lr=2.0), epochs=1, batch_size=64, rng=0)
+    norms = history.grad_norm
+    assert np.isfinite(norms).all()
+    assert norms.max() > 1e154  # its square is not representable in float64

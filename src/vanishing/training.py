@@ -38,6 +38,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from vanishing._validation import check_array, check_positive, check_positive_int
+from vanishing.clipping import global_norm
 from vanishing.diagnostics import delta_norms, dense_layer_names
 from vanishing.layers import as_generator
 from vanishing.losses import binary_cross_entropy_with_logits, get_loss, softmax_cross_entropy
@@ -643,9 +644,12 @@ def train(
             grads = back.grads
             sq = {k: _sumsq(grads[k]) for k in keys}
             total = math.fsum(sq.values())
-            if not math.isfinite(total):
+            if math.isfinite(total):
+                gnorm = math.sqrt(total)
+            elif _first_bad_param(grads, keys) is not None:
                 raise _gradient_failure(net, back, grads, step, epoch)
-            gnorm = math.sqrt(total)
+            else:  # finite entries whose squares overflow: take the norm with rescaling
+                gnorm = global_norm(grads)
             # ---- record
             if (step - 1) % record_every == 0:
                 rec_steps.append(step)
