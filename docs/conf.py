@@ -126,6 +126,20 @@ sphinx_gallery_conf = {
     "examples_dirs": ["../gallery"],
     "gallery_dirs": ["auto_examples"],
     "filename_pattern": r"[\\/]plot_",  # every plot_*.py is executed
+    # sections in the order of the theory pages
+    "subsection_order": [
+        f"../gallery/{topic}"
+        for topic in (
+            "learning",
+            "activations",
+            "backprop",
+            "vanishing",
+            "exploding",
+            "initialization",
+            "countermeasures",
+            "optimizers",
+        )
+    ],
     "within_subsection_order": "FileNameSortKey",
     "doc_module": ("vanishing",),
     "backreferences_dir": "gen_modules/backreferences",
