@@ -402,6 +402,14 @@ class ActivationStats(NamedTuple):
         batch. Their gradient is zero, so on this batch they do not learn.
     zero_fraction : float
         Fraction of entries exactly equal to zero.
+
+    Examples
+    --------
+    >>> net = MLP([2, 8, 1], "relu", rng=0)
+    >>> _, cache = net.forward(np.random.default_rng(0).standard_normal((64, 2)))
+    >>> stats = activation_stats(net, cache)[0]
+    >>> 0.0 <= stats.dead_fraction <= 1.0
+    True
     """
 
     name: str
@@ -683,6 +691,12 @@ class SignalPropagation(NamedTuple):
         Standard deviation of the **deltas** :math:`\partial L/\partial z^{(l)}`.
     weight_grad_std : ndarray of shape (depth,)
         Standard deviation of the **weight gradients** :math:`\partial L/\partial W^{(l)}`.
+
+    Examples
+    --------
+    >>> sp = signal_propagation(depth=5, width=64, activation="relu", n_samples=128)
+    >>> len(sp.forward_std), len(sp.backward_std)
+    (5, 5)
     """
 
     forward_std: Array

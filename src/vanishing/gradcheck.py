@@ -50,6 +50,12 @@ class GradCheckResult(NamedTuple):
         Whether every entry satisfied the tolerance.
     numeric : ndarray
         The numerical (central-difference) gradient.
+
+    Examples
+    --------
+    >>> x = np.array([1.0, 2.0])
+    >>> check_gradient(lambda v: float((v**2).sum()), x, 2 * x).passed
+    True
     """
 
     max_relative_error: float

@@ -58,6 +58,12 @@ class Backward(Protocol):
 
     :class:`LayerGradients` for single layers; a network's
     :class:`~vanishing.network.NetworkGradients` adds the per-layer deltas.
+
+    Examples
+    --------
+    >>> back = ActivationLayer("relu").backward(np.array([[1.0, -1.0]]), np.ones((1, 2)))
+    >>> back.dx
+    array([[1., 0.]])
     """
 
     @property
@@ -79,6 +85,12 @@ class LayerGradients(NamedTuple):
         the ``dy`` of the layer below.
     grads : dict of str to ndarray
         :math:`\\partial L/\\partial \\theta` for every entry of the layer's ``params``.
+
+    Examples
+    --------
+    >>> back = Dense(2, 1, init="zeros").backward(np.ones((3, 2)), np.ones((3, 1)))
+    >>> back.dx.shape, sorted(back.grads)
+    ((3, 2), ['W', 'b'])
     """
 
     dx: Array
@@ -86,7 +98,13 @@ class LayerGradients(NamedTuple):
 
 
 class Layer(ABC):
-    """Base class: trainable ``params`` plus ``forward`` and ``backward``."""
+    """Base class: trainable ``params`` plus ``forward`` and ``backward``.
+
+    Examples
+    --------
+    >>> isinstance(Dense(2, 3, rng=0), Layer)
+    True
+    """
 
     params: dict[str, Array]
 

@@ -67,6 +67,12 @@ class ForwardCache(NamedTuple):
         ``outputs[i]`` is the output of layer ``i`` (``outputs[-1]`` is the network output).
     caches : list
         Each layer's own cache for its backward pass.
+
+    Examples
+    --------
+    >>> y, cache = MLP([2, 3, 1], rng=0).forward(np.ones((4, 2)))
+    >>> len(cache.inputs), cache.outputs[-1] is y
+    (3, True)
     """
 
     inputs: list[Array]
@@ -86,6 +92,13 @@ class NetworkGradients(NamedTuple):
     deltas : list of ndarray
         ``deltas[i]`` is the gradient with respect to ``outputs[i]``; for a Dense layer this is
         :math:`\\delta = \\partial L/\\partial z`.
+
+    Examples
+    --------
+    >>> net = MLP([2, 3, 1], rng=0)
+    >>> y, cache = net.forward(np.ones((4, 2)))
+    >>> [delta.shape for delta in net.backward(cache, np.ones_like(y)).deltas]
+    [(4, 3), (4, 3), (4, 1)]
     """
 
     dx: Array

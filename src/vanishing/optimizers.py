@@ -72,6 +72,11 @@ class SGDState(NamedTuple):
     momentum_buffer : dict of str to ndarray
         Momentum buffers :math:`b` (PyTorch's ``momentum_buffer``); empty when
         ``momentum == 0``.
+
+    Examples
+    --------
+    >>> SGD(lr=0.1, momentum=0.9).init({"w": np.zeros(2)})
+    SGDState(step=0, momentum_buffer={'w': array([0., 0.])})
     """
 
     step: int
@@ -87,6 +92,11 @@ class AdaGradState(NamedTuple):
         Number of steps taken.
     sum : dict of str to ndarray
         Running sums of squared gradients :math:`s` (PyTorch's ``sum``).
+
+    Examples
+    --------
+    >>> AdaGrad().init({"w": np.zeros(1)}).step
+    0
     """
 
     step: int
@@ -104,6 +114,11 @@ class RMSPropState(NamedTuple):
         Exponential moving averages :math:`v` of the squared gradients.
     momentum_buffer : dict of str to ndarray
         Momentum buffers :math:`b`; empty when ``momentum == 0``.
+
+    Examples
+    --------
+    >>> RMSProp().init({"w": np.zeros(1)}).step
+    0
     """
 
     step: int
@@ -122,6 +137,11 @@ class AdamState(NamedTuple):
         Biased first-moment estimates (PyTorch's ``exp_avg``).
     v : dict of str to ndarray
         Biased second-moment estimates (PyTorch's ``exp_avg_sq``).
+
+    Examples
+    --------
+    >>> Adam().init({"w": np.zeros(2)}).m
+    {'w': array([0., 0.])}
     """
 
     step: int
@@ -187,6 +207,14 @@ class Optimizer(ABC, Generic[S]):
 
     Subclasses implement ``_init_state`` and the in-place ``_apply``; this class does the
     argument checking and the copying that makes ``update`` pure.
+
+    Examples
+    --------
+    >>> opt = SGD(lr=0.1)
+    >>> params = {"w": np.array([1.0])}
+    >>> state = opt.step(params, {"w": np.array([2.0])}, opt.init(params))
+    >>> params["w"], state.step
+    (array([0.8]), 1)
     """
 
     _state_type: ClassVar[type]

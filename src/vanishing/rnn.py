@@ -76,6 +76,13 @@ class RNNCache(NamedTuple):
         0-based in the arrays).
     h : ndarray of shape (T, n_samples, n_hidden)
         Hidden states: ``h[t-1]`` is :math:`h_t`.
+
+    Examples
+    --------
+    >>> rnn = VanillaRNN(2, 3, rng=0)
+    >>> _, cache = rnn.forward(np.zeros((5, 4, 2)))
+    >>> cache.h.shape
+    (5, 4, 3)
     """
 
     x: Array
@@ -99,6 +106,13 @@ class RNNGradients(NamedTuple):
         against :math:`t` to see gradients vanish or explode through time.
     dh0 : ndarray of shape (n_samples, n_hidden)
         :math:`\\partial L/\\partial h_0`, the gradient reaching the initial state.
+
+    Examples
+    --------
+    >>> rnn = VanillaRNN(2, 3, rng=0)
+    >>> out, cache = rnn.forward(np.ones((5, 4, 2)))
+    >>> rnn.backward(cache, np.ones_like(out)).dh.shape
+    (5, 4, 3)
     """
 
     dx: Array

@@ -74,6 +74,12 @@ class NonFiniteError(FloatingPointError):
     where : str
         The first layer or parameter found non-finite (``"3:Dense(256, 256)"``,
         ``"parameter '4.W'"``, ``"loss"``...).
+
+    Examples
+    --------
+    >>> err = NonFiniteError("boom", step=3, epoch=1, stage="forward", where="2:Dense(4, 4)")
+    >>> isinstance(err, FloatingPointError), err.where
+    (True, '2:Dense(4, 4)')
     """
 
     def __init__(self, message: str, *, step: int, epoch: int, stage: str, where: str) -> None:
@@ -101,6 +107,16 @@ class EpochLog(NamedTuple):
         Validation metrics (``nan`` without validation data).
     net : Sequential
         The network being trained.
+
+    Examples
+    --------
+    >>> from vanishing.datasets import moons
+    >>> from vanishing.network import MLP
+    >>> X, y = moons(64, rng=0)
+    >>> logs = []
+    >>> _ = train(MLP([2, 8, 2], rng=0), X, y, epochs=2, rng=0, callbacks=[logs.append])
+    >>> [log.epoch for log in logs]
+    [1, 2]
     """
 
     epoch: int
@@ -145,6 +161,15 @@ class History:
         Wall time of the whole run.
     optimizer_state : Any
         Final optimizer state, to continue training with the same optimizer.
+
+    Examples
+    --------
+    >>> from vanishing.datasets import moons
+    >>> from vanishing.network import MLP
+    >>> X, y = moons(64, rng=0)
+    >>> history = train(MLP([2, 8, 2], rng=0), X, y, epochs=3, batch_size=16, rng=0)
+    >>> history.n_steps, len(history.epoch_loss)
+    (12, 3)
     """
 
     steps: NDArray[np.int64]
