@@ -230,3 +230,10 @@ def test_bad_parameters_rejected() -> None:
         get_activation("leaky_relu", slope=-0.1)(1.0)
     with pytest.raises(ValueError, match="alpha"):
         get_activation("elu", alpha=0.0)(1.0)
+
+
+def test_every_activation_has_a_label() -> None:
+    from vanishing.activations import ACTIVATIONS, LABELS
+
+    assert set(LABELS) == set(ACTIVATIONS)
+    assert get_activation("leaky_relu", slope=0.2).label == "Leaky ReLU"

@@ -19,16 +19,9 @@ import numpy as np
 from vanishing.activations import get_activation
 
 names = {
-    "sigmoid": "sigmoid",
-    "tanh": "tanh",
-    "softsign": "softsign",
-    "softplus": "softplus",
-    "relu": "ReLU",
-    "leaky_relu": "Leaky ReLU",
-    "elu": "ELU",
-    "selu": "SELU",
-    "gelu": "GELU",
-    "silu": "SiLU",
+    name: get_activation(name).label
+    for name in ("sigmoid", "tanh", "softsign", "softplus", "relu")
+    + ("leaky_relu", "elu", "selu", "gelu", "silu")
 }
 z = np.linspace(-5.0, 5.0, 2001)
 curves = {}

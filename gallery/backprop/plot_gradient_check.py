@@ -29,7 +29,7 @@ like: an error near 1 in every layer below it.
 import matplotlib.pyplot as plt
 import numpy as np
 
-from vanishing.activations import Activation, tanh
+from vanishing.activations import Activation, get_activation, tanh
 from vanishing.gradcheck import check_param_gradients
 from vanishing.losses import softmax_cross_entropy
 from vanishing.network import MLP
@@ -58,16 +58,9 @@ def layer_errors(net):
 
 
 names = {
-    "sigmoid": "sigmoid",
-    "tanh": "tanh",
-    "softsign": "softsign",
-    "softplus": "softplus",
-    "relu": "ReLU",
-    "leaky_relu": "Leaky ReLU",
-    "elu": "ELU",
-    "selu": "SELU",
-    "gelu": "GELU",
-    "silu": "SiLU",
+    name: get_activation(name).label
+    for name in ("sigmoid", "tanh", "softsign", "softplus", "relu")
+    + ("leaky_relu", "elu", "selu", "gelu", "silu")
 }
 errors = {name: layer_errors(MLP(sizes, name, rng=1)) for name in names}
 for name, err in errors.items():

@@ -34,6 +34,7 @@ from vanishing._validation import check_array, check_positive
 
 __all__ = [
     "ACTIVATIONS",
+    "LABELS",
     "SELU_ALPHA",
     "SELU_LAMBDA",
     "Activation",
@@ -702,6 +703,8 @@ class Activation:
     (array(-0.2), array(0.2))
     >>> act
     Activation(name='leaky_relu', params={'slope': 0.2})
+    >>> act.label
+    'Leaky ReLU'
     """
 
     name: str
@@ -712,6 +715,11 @@ class Activation:
     def __call__(self, z: ArrayLike) -> Array:
         """Evaluate the activation, ``self.forward(z)``."""
         return self.forward(z)
+
+    @property
+    def label(self) -> str:
+        """The name as usually written in text and legends, e.g. ``"Leaky ReLU"``."""
+        return LABELS[self.name]
 
 
 _PAIRS: dict[str, tuple[Callable[..., Array], Callable[..., Array], tuple[str, ...]]] = {
@@ -728,6 +736,21 @@ _PAIRS: dict[str, tuple[Callable[..., Array], Callable[..., Array], tuple[str, .
     "softsign": (softsign, softsign_derivative, ()),
 }
 _ALIASES = {"linear": "identity", "swish": "silu", "logistic": "sigmoid"}
+
+#: How each activation is usually written in text and figure legends.
+LABELS: dict[str, str] = {
+    "identity": "identity",
+    "sigmoid": "sigmoid",
+    "tanh": "tanh",
+    "relu": "ReLU",
+    "leaky_relu": "Leaky ReLU",
+    "elu": "ELU",
+    "selu": "SELU",
+    "gelu": "GELU",
+    "softplus": "softplus",
+    "silu": "SiLU",
+    "softsign": "softsign",
+}
 
 #: Every activation with its default parameters, by name.
 ACTIVATIONS: dict[str, Activation] = {
