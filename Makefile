@@ -1,25 +1,46 @@
-# The three commands the README promises. PYTHON can be overridden: make site PYTHON=python
+# The commands the README promises. Everything is installed into a project-local virtual
+# environment (.venv) from the pinned versions in requirements/constraints.txt, so nothing
+# lands outside this folder and any Python 3.10+ works, the distribution's own included
+# (which refuses `pip install` outside a virtual environment, PEP 668).
+#
+#   make site    build both languages into docs/_build/site (creates .venv on first use)
+#   make test    build the site, then run every test, ruff and mypy
+#   make serve   serve the built site at http://localhost:8000/
+#   make lock    re-resolve the newest versions and rewrite requirements/constraints.txt
+#
+# PYTHON is the interpreter the environment is created from: make site PYTHON=python3.12
 PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
 SITE := docs/_build/site
-# Reinstall only when pyproject.toml changes.
-STAMP := build/.installed-dev.stamp
+CONSTRAINTS := requirements/constraints.txt
+# Reinstall only when the requirements change; the stamp lives in the environment, so
+# cleaning the build tree does not trigger a reinstall.
+STAMP := $(VENV)/.installed
 
-.PHONY: site test serve install
+.PHONY: site test serve install lock
 
 site: $(STAMP)
-	$(PYTHON) docs/build.py
+	$(PY) docs/build.py
 
 test: site
-	$(PYTHON) -m pytest
-	$(PYTHON) -m ruff check .
-	$(PYTHON) -m ruff format --check .
-	$(PYTHON) -m mypy
+	$(PY) -m pytest
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+	$(PY) -m mypy
 
-serve:
-	$(PYTHON) -m http.server -d $(SITE) 8000
+serve: $(STAMP)
+	$(PY) -m http.server -d $(SITE) 8000
 
 install: $(STAMP)
 
-$(STAMP): pyproject.toml
-	$(PYTHON) -m pip install -e '.[dev]'
-	@mkdir -p $(dir $@) && touch $@
+$(PY):
+	@$(PYTHON) tools/check_python.py
+	@$(PYTHON) -m venv $(VENV) || { rm -rf $(VENV); $(PYTHON) tools/check_python.py --venv-failed; exit 1; }
+
+$(STAMP): pyproject.toml $(CONSTRAINTS) | $(PY)
+	$(PY) -m pip install --quiet --disable-pip-version-check -c $(CONSTRAINTS) -e '.[dev]'
+	@touch $@
+
+lock: | $(PY)
+	$(PY) tools/lock.py

@@ -727,11 +727,12 @@ def signal_propagation(
     n_samples: int = 1024,
     rng: np.random.Generator | int | None = 0,
     *,
+    bias: bool = False,
     dtype: DTypeLike = np.float64,
 ) -> SignalPropagation:
     r"""Measure how a deep plain network at initialisation scales signals forward and backward.
 
-    Builds ``depth`` square Dense layers of width `width` without biases, the activation
+    Builds ``depth`` square Dense layers of width `width` (no biases unless `bias`), the activation
     between consecutive ones, feeds :math:`x \sim \mathcal N(0, 1)` and back-propagates
     :math:`\partial L/\partial z^{(\text{depth})} \sim \mathcal N(0, 1)`.
 
@@ -750,6 +751,9 @@ def signal_propagation(
         Batch size.
     rng : numpy.random.Generator or int, default 0
         Randomness for weights, inputs and output gradients.
+    bias : bool, default False
+        Give the layers biases (drawn by initializers that set them, such as
+        :func:`vanishing.meanfield.edge_of_chaos`; zeros otherwise).
     dtype : dtype, default float64
         Computation dtype (``float32`` is about twice as fast).
 
@@ -793,7 +797,7 @@ def signal_propagation(
     width = check_positive_int(width, "width")
     n_samples = check_positive_int(n_samples, "n_samples")
     generator = as_generator(rng)
-    net = MLP([width] * (depth + 1), activation, init=init, bias=False, rng=generator, dtype=dtype)
+    net = MLP([width] * (depth + 1), activation, init=init, bias=bias, rng=generator, dtype=dtype)
     x = generator.standard_normal((n_samples, width)).astype(dtype, copy=False)
     y, cache = net.forward(x)
     dy = generator.standard_normal(y.shape).astype(dtype, copy=False)

@@ -747,4 +747,9 @@ def get_initializer(name: str | Initializer) -> Initializer:
     """
     if callable(name):
         return name
+    if isinstance(name, str) and name.lower() == "edge_of_chaos":
+        raise ValueError(
+            "the edge-of-chaos initializer depends on the activation: use "
+            "vanishing.meanfield.edge_of_chaos(activation), or MLP(..., init='edge_of_chaos')"
+        )
     return INITIALIZERS[check_choice(name, "initializer", tuple(INITIALIZERS))]

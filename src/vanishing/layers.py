@@ -146,9 +146,11 @@ class Dense(Layer):
         Input and output widths; ``W`` has shape ``(n_in, n_out)``.
     init : str or callable, default "he_normal"
         Weight initializer, a name from :data:`vanishing.initializers.INITIALIZERS` or a
-        callable ``init(shape, rng, dtype=...)``.
+        callable ``init(shape, rng, dtype=...)``. If it also has a method
+        ``bias(n, rng, dtype=...)`` (as :class:`vanishing.meanfield.EdgeOfChaos` does), that
+        draws the biases.
     bias : bool, default True
-        Add a bias ``b`` (initialised to zeros).
+        Add a bias ``b`` (zeros, unless the initializer draws it).
     rng : numpy.random.Generator or int, optional
         Randomness for the weights.
     dtype : dtype, default float64
@@ -187,10 +189,15 @@ class Dense(Layer):
         self.dtype = np.dtype(dtype)
         if self.dtype.kind != "f":
             raise TypeError(f"dtype must be a floating type, got {self.dtype}")
-        W = get_initializer(init)((self.n_in, self.n_out), as_generator(rng), dtype=self.dtype)
+        initializer = get_initializer(init)
+        generator = as_generator(rng)
+        W = initializer((self.n_in, self.n_out), generator, dtype=self.dtype)
         self.params = {"W": np.ascontiguousarray(W, dtype=self.dtype)}
         if bias:
-            self.params["b"] = np.zeros(self.n_out, dtype=self.dtype)
+            # an initializer with a ``bias`` method (the edge of chaos) draws the biases too
+            draw_bias = getattr(initializer, "bias", None)
+            b = draw_bias(self.n_out, generator, dtype=self.dtype) if draw_bias else None
+            self.params["b"] = np.zeros(self.n_out, self.dtype) if b is None else b
 
     def __repr__(self) -> str:
         return f"Dense({self.n_in}, {self.n_out})"

@@ -43,6 +43,7 @@ from vanishing.layers import (
     Residual,
     as_generator,
 )
+from vanishing.meanfield import edge_of_chaos
 
 __all__ = [
     "MLP",
@@ -283,6 +284,8 @@ def MLP(
         takes logits.
     init : str or callable, optional
         Weight initializer; by default :func:`default_initializer` of the activation.
+        ``"edge_of_chaos"`` sets weights *and biases* at the activation's critical point
+        (:func:`vanishing.meanfield.edge_of_chaos`, raising where it has none).
     batch_norm : bool, default False
         Insert :class:`~vanishing.layers.BatchNorm` between each hidden Dense and activation.
     residual : bool, default False
@@ -326,6 +329,8 @@ def MLP(
         raise ValueError(f"sizes needs at least an input and an output width, got {sizes}")
     act = get_activation(activation)
     init = default_initializer(act) if init is None else init
+    if isinstance(init, str) and init.lower() == "edge_of_chaos":
+        init = edge_of_chaos(act)
     scale = 1.0 if residual_scale is None else check_positive(residual_scale, "residual_scale")
     generator = as_generator(rng)
     layers: list[Layer] = []
