@@ -280,8 +280,9 @@ def chi1(
     act = _activation(activation)
     w, b = _variances(sw2, sb2)
     q = fixed_point(w, b, act, quad=quad) if q is None else np.asarray(q, dtype=np.float64)
-    # at q* = 0 take the limit q -> 0+ (ReLU's derivative is 0 at exactly 0)
-    s = np.sqrt(np.maximum(q, 1e-300))
+    # at q* = 0 take the limit q -> 0+ (ReLU's derivative is 0 at exactly 0); at q* = inf
+    # (an exploding unbounded activation) the limit of large q
+    s = np.sqrt(np.clip(q, 1e-300, 1e200))
     return w * gaussian_expectation(lambda u: np.square(act.derivative(u)), s, quad)
 
 
