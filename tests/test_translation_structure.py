@@ -174,7 +174,9 @@ def sources(docname: str) -> tuple[bool, list[Path]]:
         stem = GALLERY / docname.removeprefix("auto_examples").strip("/")
         if stem.name == "index":
             folder = stem.parent
-            return False, [p for n in ("README.rst", "GALLERY_HEADER.rst") if (p := folder / n).is_file()]
+            return False, [
+                p for n in ("README.rst", "GALLERY_HEADER.rst") if (p := folder / n).is_file()
+            ]
         return False, [stem.with_suffix(".py")]
     return False, [DOCS / f"{docname}.rst"]
 
