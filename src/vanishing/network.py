@@ -308,8 +308,9 @@ def MLP(
         ``Dense(sizes[0], sizes[1])``, then for each further hidden width a block
         :math:`x + s\,W\phi(x)`, or :math:`x + s\,W\phi(\mathrm{BN}(x))` with `batch_norm`
         (a :class:`~vanishing.layers.Residual`; a plain layer where the width changes), then
-        :math:`\phi` (after BatchNorm with `batch_norm`) and the output layer. With variance-preserving branches the signal variance doubles per
-        block, so it grows like :math:`2^{L/2}` in scale over :math:`L` blocks.
+        :math:`\phi` (after BatchNorm with `batch_norm`) and the output layer. With
+        variance-preserving branches the signal variance doubles per block, so it grows like
+        :math:`2^{L/2}` in scale over :math:`L` blocks.
     residual_scale : float, optional
         Branch scale; default 1 (unscaled). :math:`1/\sqrt{L}` for :math:`L` blocks keeps the
         forward signal bounded. Only with ``residual=True``.
