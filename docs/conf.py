@@ -136,6 +136,7 @@ sphinx_gallery_conf = {
             "vanishing",
             "exploding",
             "initialization",
+            "signalprop",
             "countermeasures",
             "optimizers",
         )
