@@ -33,13 +33,13 @@ print(f"ordered (chi_1 < 1): {np.mean(diagram.chi1 < 1):.0%} of the grid")
 # Measured in real networks
 # -------------------------
 # On the boundary, a real 30-layer network of width 256 initialized at that point
-# (:class:`~vanishing.meanfield.EdgeOfChaos` draws weights and biases) keeps its gradient;
+# (:class:`~vanishing.meanfield.GaussianInit` draws weights and biases) keeps its gradient;
 # a point on each side loses it or blows it up.
 points = {"ordered": (1.0, 0.2), "edge": None, "chaotic": (3.5, 0.2)}
 edge_w, edge_b = meanfield.critical_line(0.4, "tanh")
 points["edge"] = (float(edge_w), float(edge_b))
 for name, (w, b) in points.items():
-    init = meanfield.EdgeOfChaos("tanh", 1.0, w, b)
+    init = meanfield.GaussianInit(w, b)
     run = signal_propagation(30, 256, "tanh", init, n_samples=128, rng=0, bias=True)
     print(
         f"{name:8s} sw2 = {w:.2f}, sb2 = {b:.3f}: chi_1 = "
