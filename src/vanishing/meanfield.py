@@ -260,7 +260,7 @@ def chi1(
     q: ArrayLike | None = None,
     quad: Quadrature = PRECISE,
 ) -> Array:
-    r""":math:`\chi_1 = \sigma_w^2\,\mathbb E[\phi'(\sqrt{q^*}\,z)^2]`, the delta's growth per layer.
+    r""":math:`\chi_1 = \sigma_w^2\,\mathbb E[\phi'(\sqrt{q^*}\,z)^2]`: the delta's growth a layer.
 
     Parameters
     ----------
