@@ -29,7 +29,7 @@ from vanishing.optimizers import SGD
 from vanishing.training import accuracy
 
 sb2 = 0.05
-sw2_grid = np.geomspace(1.0, 8.0, 8)
+sw2_grid = np.geomspace(1.0, 8.0, 7)
 depths = np.arange(6, 31, 6)
 theory = phase_diagram(sw2_grid, [sb2], "tanh")
 chi1, xi_c = theory.chi1[0], theory.xi_c[0]
