@@ -137,6 +137,7 @@ sphinx_gallery_conf = {
             "vanishing",
             "exploding",
             "initialization",
+            "signalprop",
             "countermeasures",
             "optimizers",
         )
