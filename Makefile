@@ -29,7 +29,7 @@ site: $(STAMP)
 	$(PY) docs/build.py
 
 test: site
-	$(PY) -m pytest
+	$(PY) -m pytest -n auto --dist loadgroup
 	@$(MAKE) --no-print-directory lint
 
 unit: $(STAMP)

@@ -14,6 +14,10 @@ from playwright.sync_api import Page
 
 Open = Callable[..., tuple[Page, Any]]
 
+# under pytest-xdist (`make test`), one worker runs this module: one browser, one server
+# and one memo of search results for all its tests
+pytestmark = pytest.mark.xdist_group("site")
+
 
 @pytest.mark.parametrize(
     ("locale", "lang"), [("ko-KR", "ko"), ("ko", "ko"), ("en-US", "en"), ("fr-FR", "en")]
