@@ -3,6 +3,7 @@ Korean search with particles, and Korean UI strings on the search page."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -96,6 +97,7 @@ def search(
     return _search
 
 
+@functools.cache  # each search hits ~50 pages; parse each once, not once per test
 def _text(site_dir: Path, href: str) -> str:
     html = (site_dir / "ko" / href).read_text(encoding="utf-8")
     main = BeautifulSoup(html, "html.parser").find("main") or BeautifulSoup(html, "html.parser")
