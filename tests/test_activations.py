@@ -161,7 +161,8 @@ def test_expected_derivatives_under_standard_normal() -> None:
     # exact values (adaptive quadrature agrees to 1e-12): 0.206621 and 0.605706
     assert gaussian_mean(sigmoid_derivative) == pytest.approx(0.206621, abs=1e-6)
     assert gaussian_mean(tanh_derivative) == pytest.approx(0.605706, abs=1e-6)
-    # REFERENCES.md quotes ~0.2066 and ~0.6059 (the latter a Monte Carlo estimate, 3e-4 high)
+    # the rounded values often quoted, ~0.2066 and ~0.6059 (the latter a Monte Carlo
+    # estimate, 3e-4 high), are within their rounding
     assert gaussian_mean(sigmoid_derivative) == pytest.approx(0.2066, abs=1e-4)
     assert gaussian_mean(tanh_derivative) == pytest.approx(0.6059, abs=5e-4)
     # the same from a large seeded sample

@@ -25,7 +25,7 @@ def test_global_norm_no_overflow_or_underflow() -> None:
 
 
 def test_reference_example() -> None:
-    """clip([3, 4], 1) = [0.6, 0.8] (REFERENCES.md)."""
+    """clip([3, 4], 1) = [0.6, 0.8] (norm clipping of Pascanu et al. 2013)."""
     clipped, norm = clip_by_global_norm(np.array([3.0, 4.0]), 1.0)
     assert norm == 5.0
     np.testing.assert_allclose(clipped, [0.6, 0.8], rtol=1e-6)

@@ -138,7 +138,7 @@ class TestRMSProp:
 
 class TestAdam:
     def test_first_step_is_lr_whatever_the_scale(self) -> None:
-        """|g| = 1e-6 still moves the weight by ~0.00099 (REFERENCES.md)."""
+        """|g| = 1e-6 still moves the weight by ~0.00099: lr g/(|g| + eps) (Kingma & Ba 2015)."""
         step = -_run(Adam(), 0.0, [1e-6])
         assert step == pytest.approx(1e-3 * 1e-6 / (1e-6 + 1e-8), rel=1e-12)
         assert round(step, 8) == 0.00099010
