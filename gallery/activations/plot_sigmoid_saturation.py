@@ -23,8 +23,10 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from vanishing.activations import sigmoid, sigmoid_derivative
+from vanishing.diagnostics import signal_propagation
 from vanishing.initializers import normal
 from vanishing.layers import Dense
+from vanishing.meanfield import chi1
 
 n_in, n_out, n_samples = 500, 500, 200
 rng = np.random.default_rng(0)
@@ -96,9 +98,6 @@ plt.show()
 # :math:`N(0, 1)` weights, and compare with the network-level factor per layer
 # :math:`\chi_1 = n \operatorname{Var}[W]\, E[\sigma'(z)^2]` at the variance the
 # pre-activations settle at (:func:`vanishing.meanfield.chi1`).
-from vanishing.diagnostics import signal_propagation
-from vanishing.meanfield import chi1
-
 deep = signal_propagation(30, 256, "sigmoid", partial(normal, std=1.0), n_samples=256, rng=0)
 print(f"30 layers, N(0, 1) weights: first / last delta {deep.backward_ratio:.3g}")
 print(f"chi_1 = {float(chi1(256.0, 0.0, 'sigmoid')):.3f} per layer (above 1: exploding)")

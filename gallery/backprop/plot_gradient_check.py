@@ -118,9 +118,10 @@ plt.show()
 # %%
 # Correct derivatives sit many orders of magnitude below the threshold; the wrong one
 # sits between the two values printed above, a sizeable fraction of the largest possible
-# value 1 of this error measure, in every layer except the last. Run such a check whenever you write a new layer
-# or activation: it takes a fraction of a second on a small network, and it uses float64,
-# because the rounding error of float32 would swamp the difference quotient.
+# value 1 of this error measure, in every layer except the last. Run such a check
+# whenever you write a new layer or activation: it takes a fraction of a second on a
+# small network, and it uses float64, because the rounding error of float32 would swamp
+# the difference quotient.
 #
 # Related theory
 # --------------

@@ -2,8 +2,9 @@
 
 Docstring ``>>>`` examples are pytest's (``--doctest-modules``); conf.py sets
 ``doctest_test_doctest_blocks = ""`` so the builder only runs explicit blocks
-(autodoc's docstrings would otherwise run without their imports). It reuses a copy of the English build's doctrees, so after ``make site`` it
-re-reads nothing and takes seconds; the copy keeps the site's own cache untouched.
+(autodoc's docstrings would otherwise run without their imports). It reuses a copy of the
+English build's doctrees, so after ``make site`` it re-reads nothing and takes seconds;
+the copy keeps the site's own cache untouched.
 """
 
 from __future__ import annotations
