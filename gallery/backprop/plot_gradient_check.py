@@ -5,7 +5,7 @@ Gradient check: backpropagation against finite differences
 For every activation of the library we build a small network and compare the gradient of
 each layer's weights from backpropagation with the one from central finite differences.
 The relative errors are all tiny. A deliberately wrong derivative shows what a bug looks
-like: an error of order 0.1 to 1 in every layer below it.
+like: a large error in every layer below it.
 """
 
 # %%
