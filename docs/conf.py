@@ -138,6 +138,7 @@ sphinx_gallery_conf = {
             "vanishing",
             "exploding",
             "initialization",
+            "signalprop",
             "countermeasures",
             "optimizers",
         )
