@@ -304,7 +304,8 @@ def MLP(
     batch_norm : bool, default False
         Insert :class:`~vanishing.layers.BatchNorm` between each hidden Dense and activation.
     residual : bool, default False
-        Build a residual network of *pre-activation* blocks (He et al., 2016): a linear stem
+        Build a residual network of one-layer *pre-activation* blocks (after He et al.,
+        2016, whose blocks have two weight layers, each after BatchNorm and ReLU): a linear stem
         ``Dense(sizes[0], sizes[1])``, then for each further hidden width a block
         :math:`x + s\,W\phi(x)`, or :math:`x + s\,W\phi(\mathrm{BN}(x))` with `batch_norm`
         (a :class:`~vanishing.layers.Residual`; a plain layer where the width changes), then
