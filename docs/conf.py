@@ -53,6 +53,7 @@ extensions = [
     "api_examples",
     "ui_language",
     "glue_i18n",  # {glue} numbers inside translated paragraphs
+    "explorer",  # interactive figures over build-time data (docs/explorer/)
 ]
 
 exclude_patterns = [
