@@ -66,12 +66,12 @@ REQUIRED = {
     "flow": ["activation", "init", *(f"init-{k}" for k in data.FLOW_INITS), "init-sigma", "sw2",
              "sb2", "depth", "batch_norm", "residual", "layer", "rms", "forward", "backward",
              "measured", "predicted", "sigmas", "no-edge-negative_bias", "no-edge-unstable",
-             "no-meanfield", "sigma-plain", "figure", "grid"],
+             "no-meanfield", "sigma-plain", "figure", "noscript", "grid"],
     "phase": ["activation", "sw2", "sb2", "chi1", "xi_c", "q_star", "no-fixed-point", "diagram",
               "colorbar", "critical", "chosen", "layer", "correlation", "simulated", "predicted",
-              "figure", "grid"],
+              "figure", "noscript", "grid"],
     "rnn": ["activation", "activation-identity", "norm", "clip", "step", "grad_norm",
-            "unclipped", "clipped", "factor", "figure", "grid"],
+            "unclipped", "clipped", "factor", "figure", "noscript", "grid"],
 }  # fmt: skip
 
 
@@ -211,7 +211,7 @@ def visit_explorer_html(self: Any, node: explorer_node) -> None:
         f'<p class="explorer-status" role="status" aria-live="polite"></p>'
         f'<div class="explorer-plots"></div>'
         f'<p class="explorer-grid">{html.escape(labels["grid"])}</p>'
-        '<noscript><p>JavaScript is needed for this figure.</p></noscript></div>'
+        '<noscript><p>' + html.escape(labels["noscript"]) + "</p></noscript></div>"
     )
     raise nodes.SkipNode
 
