@@ -60,7 +60,6 @@ EXPLORERS: dict[str, Callable[..., dict]] = {
 #: Activation names shown as written in every language (vanishing.activations.LABELS).
 from vanishing.activations import LABELS  # noqa: E402
 
-
 #: Label keys each explorer's controls and figures read (a missing one is a build error).
 REQUIRED = {
     "flow": ["activation", "init", *(f"init-{k}" for k in data.FLOW_INITS), "init-sigma", "sw2",
@@ -144,14 +143,17 @@ def _check(uid: str, key: str, label: str) -> str:
 def _controls(name: str, uid: str, labels: dict[str, str]) -> str:
     """The form controls of one explorer, in reading order."""
     if name == "flow":
-        inits = [(k, labels[f"init-{k}"]) for k in data.FLOW_INITS] + [("sigma", labels["init-sigma"])]
+        inits = [(k, labels[f"init-{k}"]) for k in data.FLOW_INITS] + [
+            ("sigma", labels["init-sigma"])
+        ]
         return "".join([
             _select(uid, "activation", labels["activation"],
                     [(a, LABELS[a]) for a in data.FLOW_ACTIVATIONS]),
             _select(uid, "init", labels["init"], inits),
             _range(uid, "sw2", labels["sw2"], list(data.FLOW_SW2), 1),
             _range(uid, "sb2", labels["sb2"], list(data.FLOW_SB2)),
-            _range(uid, "depth", labels["depth"], list(data.FLOW_DEPTHS), len(data.FLOW_DEPTHS) - 1),
+            _range(uid, "depth", labels["depth"], list(data.FLOW_DEPTHS),
+                   len(data.FLOW_DEPTHS) - 1),
             _check(uid, "batch_norm", labels["batch_norm"]),
             _check(uid, "residual", labels["residual"]),
         ])  # fmt: skip
@@ -211,7 +213,7 @@ def visit_explorer_html(self: Any, node: explorer_node) -> None:
         f'<p class="explorer-status" role="status" aria-live="polite"></p>'
         f'<div class="explorer-plots"></div>'
         f'<p class="explorer-grid">{html.escape(labels["grid"])}</p>'
-        '<noscript><p>' + html.escape(labels["noscript"]) + "</p></noscript></div>"
+        "<noscript><p>" + html.escape(labels["noscript"]) + "</p></noscript></div>"
     )
     raise nodes.SkipNode
 
@@ -264,7 +266,9 @@ def write_static(app: Sphinx) -> None:
     STATIC.mkdir(parents=True, exist_ok=True)
     for name, value in all_data.items():
         text = json.dumps(value, separators=(",", ":"))
-        script = f"(window.vanishingExplorerData=window.vanishingExplorerData||{{}}).{name}={text};\n"
+        script = (
+            f"(window.vanishingExplorerData=window.vanishingExplorerData||{{}}).{name}={text};\n"
+        )
         target = STATIC / f"{name}.js"
         if not target.is_file() or target.read_text() != script:
             target.write_text(script)

@@ -46,11 +46,12 @@ FLOW_ARCHS = ((False, False), (True, False), (False, True), (True, True))
 
 
 class GaussianInit:
-    r"""Weights :math:`\mathcal N(0, \sigma_w^2/n_\text{in})` and biases :math:`\mathcal N(0, \sigma_b^2)`.
+    r"""Gaussian weights :math:`\mathcal N(0, \sigma_w^2/n_\text{in})` and biases.
 
-    The initializer protocol of :class:`vanishing.layers.Dense`: called for the weights,
-    its ``bias`` method for the biases (drawn only when ``sb2 > 0``, so that with
-    ``sb2 = 0`` the random stream is that of a bias-free network).
+    Biases are :math:`\mathcal N(0, \sigma_b^2)`. This is the initializer protocol of
+    :class:`vanishing.layers.Dense`: called for the weights, its ``bias`` method for the
+    biases (the networks here get biases only when ``sb2 > 0``, so that with ``sb2 = 0``
+    the random stream is that of a bias-free network).
     """
 
     def __init__(self, sw2: float, sb2: float = 0.0) -> None:
@@ -262,7 +263,11 @@ def flow_data(map_fn: Any = map) -> dict:
                 str(d): {"forward": _round(fwd[:, k]), "backward": _round(bwd[:, k])}
                 for d, (fwd, bwd) in curves.items()
             }
-            meanfield_curves[f"{act}|{key}"] = {**per_depth, "sw2": float(sw2[k]), "sb2": float(sb2[k])}
+            meanfield_curves[f"{act}|{key}"] = {
+                **per_depth,
+                "sw2": float(sw2[k]),
+                "sb2": float(sb2[k]),
+            }
     measured = dict(map_fn(flow_job, flow_jobs()))
     return {
         "depths": list(FLOW_DEPTHS),
@@ -441,7 +446,10 @@ def rnn_data() -> dict:
     for act in RNN_ACTIVATIONS:
         for s in RNN_NORMS:
             norms, factor = rnn_curve(act, s)
-            curves[f"{act}|{s:g}"] = {"norms": _round(norms), "factor": float(f"{factor:.{DIGITS}g}")}
+            curves[f"{act}|{s:g}"] = {
+                "norms": _round(norms),
+                "factor": float(f"{factor:.{DIGITS}g}"),
+            }
     return {
         "norms": list(RNN_NORMS), "steps": RNN_STEPS, "hidden": RNN_HIDDEN,
         "batch": RNN_BATCH, "max_norm": RNN_MAX_NORM, "curves": curves,

@@ -20,7 +20,6 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Page
 
 from tests.browser.conftest import LANGUAGES, ROOT, Recorder
-
 from vanishing import meanfield
 from vanishing.clipping import clip_by_global_norm, global_norm
 from vanishing.layers import Dense, Residual
@@ -100,9 +99,7 @@ def traces(page: Page, name: str, plot: int = 0) -> dict[str, dict[str, Any]]:
 
 
 def labels(page: Page, name: str) -> dict[str, str]:
-    return page.evaluate(
-        f"JSON.parse(document.querySelector('#explorer-{name}').dataset.labels)"
-    )
+    return page.evaluate(f"JSON.parse(document.querySelector('#explorer-{name}').dataset.labels)")
 
 
 def control(page: Page, name: str, key: str) -> Any:
@@ -217,7 +214,9 @@ def library_flow(act: str, init: str, depth: int, bn: bool, res: bool) -> tuple[
     """RMS of each Dense layer's output (a residual block's output) and of its delta."""
     net = MLP([grid.FLOW_WIDTH] * (depth + 1), act, init=init, batch_norm=bn, residual=res,
               bias=False, rng=grid.FLOW_SEED)  # fmt: skip
-    x = np.random.default_rng(grid.FLOW_SEED + 1).standard_normal((grid.FLOW_BATCH, grid.FLOW_WIDTH))
+    x = np.random.default_rng(grid.FLOW_SEED + 1).standard_normal(
+        (grid.FLOW_BATCH, grid.FLOW_WIDTH)
+    )
     dy = np.random.default_rng(grid.FLOW_SEED + 2).standard_normal(x.shape)
     _, cache = net.forward(x)
     back = net.backward(cache, dy)
@@ -375,13 +374,16 @@ def test_rnn_numbers_are_the_library_s(
 def test_korean_labels(explorer_page: Callable[..., tuple[Page, Recorder]], name: str) -> None:
     """Every control label and the figure's axis titles are Korean on /ko/."""
     page, _ = explorer_page(name, "ko", "http")
-    texts = page.eval_on_selector_all(f"#explorer-{name} label", "els => els.map(e => e.textContent)")
+    texts = page.eval_on_selector_all(
+        f"#explorer-{name} label", "els => els.map(e => e.textContent)"
+    )
     axes = page.eval_on_selector_all(
         f"#explorer-{name} .xtitle, #explorer-{name} .ytitle", "els => els.map(e => e.textContent)"
     )
     # symbols kept as written (σ_w², RMS, ‖∂L/∂h_t‖) need no Hangul; words do
     english = [
-        t for t in texts + axes
+        t
+        for t in texts + axes
         if re.search(r"[A-Za-z]{4,}", t) and not any("\uac00" <= ch <= "\ud7a3" for ch in t)
     ]
     assert texts and axes, "no labels or axis titles found"
@@ -392,8 +394,9 @@ def test_korean_labels(explorer_page: Callable[..., tuple[Page, Recorder]], name
 def test_phone_width(explorer_page: Callable[..., tuple[Page, Recorder]], name: str) -> None:
     page, recorder = explorer_page(name, "en", "file", width=360)
     fits = page.eval_on_selector(
-        f"#explorer-{name}", "el => el.scrollWidth <= el.clientWidth + 1 && "
-        "[...el.querySelectorAll('.explorer-plot')].every(p => p.getBoundingClientRect().width <= 360)"
+        f"#explorer-{name}",
+        "el => el.scrollWidth <= el.clientWidth + 1 && [...el.querySelectorAll('.explorer-plot')]"
+        ".every(p => p.getBoundingClientRect().width <= 360)",
     )
     assert fits, f"{name} overflows a 360 px wide screen"
     assert_clean(recorder)
