@@ -101,19 +101,13 @@ def rms(a: np.ndarray) -> float:
     return float(np.sqrt(np.mean(np.square(a, dtype=np.float64))))
 
 
-def measure_flow(net: Sequential, x: np.ndarray, dy: np.ndarray) -> tuple[list[float], list[float]]:
-    """Per Dense layer: RMS of its output z (forward) and of its delta dL/dz (backward).
-
-    Dense layers inside residual blocks count as layers; their delta is recovered from the
-    block's input delta by :func:`vanishing.diagnostics.delta_norms`' rule, i.e. the RMS of
-    the gradient arriving at the Dense output inside the branch.
-    """
-    y, cache = net.forward(x)
-    back = net.backward(cache, dy)
-    return _flow_rms(net, cache, back.deltas)
-
-
 def _flow_rms(net: Sequential, cache: ForwardCache, deltas: Sequence[np.ndarray]) -> Any:
+    """Per layer: RMS of its output and of the gradient there (forward, backward lists).
+
+    A layer is a Dense layer (its output is the pre-activation z, its delta dL/dz) or a
+    residual block, whose output is the residual stream and whose branch's last Dense layer
+    receives ``scale`` times the stream's gradient.
+    """
     fwd, bwd = [], []
     for i, layer in enumerate(net.layers):
         if isinstance(layer, Dense):
