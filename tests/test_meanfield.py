@@ -116,7 +116,7 @@ def test_gains_are_special_cases_of_chi1_equal_one() -> None:
 
 
 def wide_tanh_net(sw2: float, sb2: float, depth: int, width: int, seed: int = 0) -> MLP:
-    init = meanfield.EdgeOfChaos("tanh", 1.0, sw2, sb2)
+    init = meanfield.GaussianInit(sw2, sb2)
     return MLP([width] * (depth + 1), "tanh", init=init, rng=seed)
 
 
@@ -163,7 +163,7 @@ def test_correlation_map_matches_wide_network(sw2: float, sb2: float, c0: float)
 @pytest.mark.parametrize(("sw2", "sb2"), [(1.2, 0.1), (2.5, 0.1)])
 def test_chi1_is_the_measured_gradient_growth_per_layer(sw2: float, sb2: float) -> None:
     depth, width = 20, 1000
-    init = meanfield.EdgeOfChaos("tanh", 1.0, sw2, sb2)
+    init = meanfield.GaussianInit(sw2, sb2)
     sp = signal_propagation(depth, width, "tanh", init, n_samples=300, rng=0, bias=True)
     # mean squared delta grows by chi_1 per layer towards the input (after q settles)
     per_layer = (sp.backward_std[2] / sp.backward_std[-3]) ** (2 / (depth - 5))

@@ -45,25 +45,6 @@ FLOW_SB2 = (0.0, 0.1)
 FLOW_ARCHS = ((False, False), (True, False), (False, True), (True, True))
 
 
-class GaussianInit:
-    r"""Gaussian weights :math:`\mathcal N(0, \sigma_w^2/n_\text{in})` and biases.
-
-    Biases are :math:`\mathcal N(0, \sigma_b^2)`. This is the initializer protocol of
-    :class:`vanishing.layers.Dense`: called for the weights, its ``bias`` method for the
-    biases (the networks here get biases only when ``sb2 > 0``, so that with ``sb2 = 0``
-    the random stream is that of a bias-free network).
-    """
-
-    def __init__(self, sw2: float, sb2: float = 0.0) -> None:
-        self.sw2, self.sb2 = float(sw2), float(sb2)
-
-    def __call__(self, shape: Any, rng: np.random.Generator, *, dtype: Any = np.float64) -> Any:
-        return normal(shape, rng, std=math.sqrt(self.sw2 / shape[0]), dtype=dtype)
-
-    def bias(self, n: int, rng: np.random.Generator, *, dtype: Any = np.float64) -> Any:
-        return (math.sqrt(self.sb2) * rng.standard_normal(n)).astype(dtype)
-
-
 def flow_initializer(name: str, activation: str) -> tuple[Any, float, float]:
     """The library initializer for a named scheme, with its ``(sigma_w^2, sigma_b^2)``.
 
@@ -215,7 +196,7 @@ def flow_settings(activation: str) -> tuple[list[tuple[str, Any, float, float]],
         settings.append((name, init, sw2, sb2))
     for sw2 in FLOW_SW2:
         for sb2 in FLOW_SB2:
-            settings.append((sigma_key(sw2, sb2), GaussianInit(sw2, sb2), sw2, sb2))
+            settings.append((sigma_key(sw2, sb2), meanfield.GaussianInit(sw2, sb2), sw2, sb2))
     return settings, missing
 
 
@@ -342,7 +323,7 @@ def correlation_inputs() -> np.ndarray:
 
 def simulated_correlation(sw2: float, sb2: float, activation: str) -> list[float]:
     """Mean over the pairs of the cosine between the two inputs' pre-activations, per layer."""
-    net = MLP([PHASE_WIDTH] * (PHASE_DEPTH + 1), activation, init=GaussianInit(sw2, sb2),
+    net = MLP([PHASE_WIDTH] * (PHASE_DEPTH + 1), activation, init=meanfield.GaussianInit(sw2, sb2),
               bias=sb2 > 0, rng=PHASE_SEED)  # fmt: skip
     _, cache = net.forward(correlation_inputs())
     out = []

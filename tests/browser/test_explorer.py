@@ -313,7 +313,7 @@ def test_phase_numbers_are_the_library_s(
         assert f"{lab['chi1']} = {float(f'{chi:.3g}'):g}" in status, (status, chi)
     # the correlation curves: simulated in a network with the library, and the mean field
     n, depth = grid.PHASE_WIDTH, grid.PHASE_DEPTH
-    init = meanfield.EdgeOfChaos(act, 1.0, sw2, sb2)  # Gaussian weights and biases
+    init = meanfield.GaussianInit(sw2, sb2)
     net = MLP([n] * (depth + 1), act, init=init, bias=sb2 > 0, rng=grid.PHASE_SEED)
     g = np.random.default_rng(grid.PHASE_SEED + 1).standard_normal((2 * grid.PHASE_PAIRS, n))
     c0 = grid.PHASE_C0
