@@ -28,7 +28,7 @@ from vanishing.rnn import VanillaRNN, gradient_through_time
 
 # The grids and sizes the pages state (not the code that computes the data).
 sys.path.insert(0, str(ROOT / "docs" / "_ext"))
-import explorer_data as grid  # noqa: E402
+import explorer_data as grid
 
 PAGES = {"flow": "gradient-flow", "phase": "order-and-chaos", "rnn": "gradients-through-time"}
 SCHEMES = ("http", "file")
