@@ -54,6 +54,7 @@ extensions = [
     "ui_language",
     "glue_i18n",  # {glue} numbers inside translated paragraphs
     "korean_citations",  # Korean pages: "He 등 (2015)", "(Glorot와 Bengio, 2010)"
+    "explorer",  # interactive figures over build-time data (docs/explorer/)
 ]
 
 exclude_patterns = [

@@ -370,6 +370,7 @@ def correlation_map(
     activation: str | Activation,
     *,
     q: ArrayLike | None = None,
+    quad: Quadrature = PRECISE,
 ) -> Array:
     r"""One layer of the correlation map between two inputs at the variance fixed point.
 
@@ -388,6 +389,8 @@ def correlation_map(
         :math:`\phi`.
     q : array_like, optional
         Variance of both inputs (default: the fixed point :math:`q^*`).
+    quad : Quadrature, default PRECISE
+        :data:`COARSE` is about 7 times faster (1e-5 relative instead of 1e-9).
 
     Returns
     -------
@@ -401,9 +404,9 @@ def correlation_map(
     """
     act = _activation(activation)
     w, b = _variances(sw2, sb2)
-    q = fixed_point(w, b, act) if q is None else np.asarray(q, dtype=np.float64)
+    q = fixed_point(w, b, act, quad=quad) if q is None else np.asarray(q, dtype=np.float64)
     c = _correlations(c)
-    return (w * _pair_moments(act, c, q)[0] + b) / q
+    return (w * _pair_moments(act, c, q, quad)[0] + b) / q
 
 
 def _correlations(c: ArrayLike) -> Array:
