@@ -53,6 +53,7 @@ extensions = [
     "api_examples",
     "ui_language",
     "glue_i18n",  # {glue} numbers inside translated paragraphs
+    "korean_citations",  # Korean pages: "He 등 (2015)", "(Glorot와 Bengio, 2010)"
 ]
 
 exclude_patterns = [
@@ -162,7 +163,7 @@ sphinx_gallery_conf = {
 # ======================================================================================
 bibtex_bibfiles = ["references.bib"]
 bibtex_default_style = "plain"
-bibtex_reference_style = "author_year"
+bibtex_reference_style = "author_year"  # Korean: author_year_ko (docs/_ext/korean_citations.py)
 
 # ======================================================================================
 # Translation (gettext). Content catalogs: locale/ko/LC_MESSAGES/<docname>.po, one per

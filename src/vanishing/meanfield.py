@@ -677,7 +677,7 @@ class GaussianInit(_GaussianDraws):
     :math:`b \sim \mathcal N(0, \sigma_b^2)`, the initialization mean-field theory
     describes. Use it to place a network anywhere
     on the phase diagram (:func:`edge_of_chaos` gives the critical point). Called like any
-    initializer, ``init(shape, rng, dtype=...)``, it draws the weights; :meth:`bias` draws
+    initializer, ``init(shape, rng, dtype=...)``, it draws the weights; its ``bias`` method draws
     the biases (:class:`~vanishing.layers.Dense` calls it).
 
     Parameters
@@ -709,7 +709,7 @@ class EdgeOfChaos(_GaussianDraws):
     point :math:`q^*`. Build it with :func:`edge_of_chaos`, which checks the point.
 
     Called like any initializer, ``init(shape, rng, dtype=...)``, it draws the weights;
-    :meth:`bias` draws the biases (:class:`~vanishing.layers.Dense` calls it).
+    its ``bias`` method draws the biases (:class:`~vanishing.layers.Dense` calls it).
 
     Attributes
     ----------
