@@ -18,6 +18,8 @@ BUILD = DOCS / "_build"
 # see sys.path (RECIPE pitfall 2) but inherit the environment, so PYTHONPATH carries
 # docs/_ext to them: a hidden ``import mplsetup`` cell works in every notebook page.
 sys.path.insert(0, str(DOCS / "_ext"))
+import mplsetup  # noqa: E402  (docs/_ext)
+
 os.environ["PYTHONPATH"] = os.pathsep.join(
     p for p in (str(DOCS / "_ext"), os.environ.get("PYTHONPATH", "")) if p
 )
@@ -53,6 +55,7 @@ extensions = [
     "api_examples",
     "ui_language",
     "glue_i18n",  # {glue} numbers inside translated paragraphs
+    "accessibility",  # names for the sidebar's buttons, bibliography list roles
 ]
 
 exclude_patterns = [
@@ -146,6 +149,9 @@ sphinx_gallery_conf = {
     # Fonts and warnings-as-errors for Hangul: a dotted name, not a function, so the
     # config stays picklable (RECIPE pitfall 3).
     "reset_modules": ("matplotlib", "mplsetup.reset_matplotlib"),
+    # matplotlib's scraper, after checking that every figure's text is readable at the
+    # page's width (an instance keeps the config picklable; a function would not).
+    "image_scrapers": (mplsetup.CheckedScraper(),),
     # No per-run timing lines: they churn the .pot msgids (RECIPE pitfall 7).
     "min_reported_time": 10**9,
     "write_computation_times": False,
@@ -183,6 +189,7 @@ gettext_language_team = "Korean <ko@vanishing>"
 html_theme = "pydata_sphinx_theme"
 html_title = "vanishing"
 html_static_path = ["_static"]
+html_favicon = "_static/favicon.svg"
 html_css_files = ["site.css"]
 html_copy_source = False
 html_show_sourcelink = False
