@@ -14,6 +14,7 @@ gradcheck         finite-difference gradient checking
 datasets          toy data sets and the UCI digits
 rnn               a vanilla RNN with backpropagation through time
 diagnostics       gradient and activation statistics, signal propagation
+meanfield         mean-field signal propagation: chi_1, phase diagram, edge of chaos
 training          the :func:`train` loop and its :class:`History`
 ================  =================================================================
 
@@ -38,6 +39,7 @@ from vanishing import (
     initializers,
     layers,
     losses,
+    meanfield,
     network,
     optimizers,
     rnn,
@@ -92,6 +94,7 @@ __all__ = [
     "initializers",
     "layers",
     "losses",
+    "meanfield",
     "network",
     "numerical_gradient",
     "optimizers",

@@ -4,7 +4,7 @@ A deep network at initialisation with weights :math:`W_{ij} \sim \mathcal N(0, \
 and biases :math:`b_i \sim \mathcal N(0, \sigma_b^2)` computes
 :math:`z^{(l)} = a^{(l-1)} W^{(l)} + b^{(l)}`, :math:`a^{(l)} = \phi(z^{(l)})`. When the
 layers are wide, every pre-activation of layer :math:`l` is Gaussian with a variance
-:math:`q^{(l)}` that follows a one-dimensional map (Poole et al. 2016):
+:math:`q^{(l)}` that follows a one-dimensional map (Poole et al. 2016 [1]_):
 
 .. math::
 
@@ -23,7 +23,7 @@ of this map at :math:`c = 1` decides everything:
     \chi_1 = \sigma_w^2\,\mathbb E_z\!\left[\phi'(\sqrt{q^*}\,z)^2\right].
 
 It is also the factor by which the mean squared back-propagated gradient grows per layer
-(Schoenholz et al. 2017). :math:`\chi_1 < 1` is the *ordered* phase: gradients vanish and
+(Schoenholz et al. 2017 [2]_). :math:`\chi_1 < 1` is the *ordered* phase: gradients vanish and
 all inputs end up with correlation 1 (indistinguishable); :math:`\chi_1 > 1` is the
 *chaotic* phase: gradients explode and nearby inputs decorrelate; :math:`\chi_1 = 1` is the
 *edge of chaos*. Information survives about :math:`\xi_c = -1/\ln\chi_c` layers, where
@@ -66,6 +66,7 @@ from vanishing.initializers import variance_scaling
 
 __all__ = [
     "COARSE",
+    "DepthScales",
     "EdgeOfChaos",
     "PRECISE",
     "Quadrature",
