@@ -121,6 +121,9 @@ nb_execution_timeout = 120
 nb_execution_raise_on_error = True  # a failing cell fails the build
 nb_output_stderr = "warn"  # e.g. a missing-glyph warning becomes a build error (-W)
 nb_merge_streams = True
+# The gettext builder renders no images by default, so the alt text of a figure cell
+# (``mystnb: image: alt:``) would never reach the catalogs: let it render PNGs too.
+nb_mime_priority_overrides = [("gettext", "image/png", 5)]
 
 # ======================================================================================
 # sphinx-gallery (sources in ../gallery, output in auto_examples)
