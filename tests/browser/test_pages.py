@@ -7,6 +7,7 @@ Each page is loaded once (fixture ``loaded``) and every check here runs on that 
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -169,3 +170,21 @@ def test_no_sideways_scrolling_on_a_phone(loaded: tuple[Page, Any]) -> None:
         if desktop is not None:
             page.set_viewport_size(desktop)
     assert found["overflow"] <= 0, f"scrolls {found['overflow']} px sideways: {found['culprits']}"
+
+
+#: Evaluated in the page: the alt text of every figure a notebook cell produced.
+CELL_FIGURES_JS = """() => [...document.querySelectorAll(".cell_output img")]
+  .map((img) => ({ src: img.getAttribute("src"), alt: img.getAttribute("alt") || "" }))"""
+HANGUL = re.compile("[\uac00-\ud7a3]")
+
+
+def test_notebook_figures_have_alt_text_in_the_page_language(
+    page_path: str, loaded: tuple[Page, Any]
+) -> None:
+    page, _ = loaded
+    for figure in page.evaluate(CELL_FIGURES_JS):
+        alt = figure["alt"]
+        assert len(alt.split()) >= 5, f"{figure['src']}: no alt text that says what it shows"
+        assert not alt.endswith(".png"), f"{figure['src']}: alt text is the file name"
+        if page_path.startswith("ko/"):
+            assert HANGUL.search(alt), f"{figure['src']}: alt text not translated: {alt!r}"
