@@ -6,9 +6,11 @@ import json
 from pathlib import Path
 
 import polib
+import pytest
 from accessibility import TOGGLE_LABEL, label_toggles
 from bs4 import BeautifulSoup
-from glue_i18n import page_reference
+from glue_i18n import check_myst_nb, page_reference
+from sphinx.errors import ExtensionError
 from ui_language import js_catalog
 
 
@@ -44,3 +46,9 @@ def test_sidebar_toggles_get_a_name() -> None:
     first, second = soup.find_all("summary")
     assert first["aria-label"] == "Show or hide the pages under Activations"
     assert not second.has_attr("aria-label")  # has its own text
+
+
+def test_glue_i18n_names_the_myst_nb_it_was_written_for() -> None:
+    check_myst_nb("1.4.0")
+    with pytest.raises(ExtensionError, match=r"written for myst-nb >= 1.1, < 2.0.*installed: "):
+        check_myst_nb("2.0.1")
