@@ -5,6 +5,8 @@
 #
 #   make site    build both languages into docs/_build/site (creates .venv on first use)
 #   make test    build the site, then run every test, ruff and mypy
+#   make unit    the fast loop: the library's tests and doctests only (no site, no browser)
+#   make lint    ruff check, ruff format --check and mypy
 #   make serve   serve the built site at http://localhost:8000/
 #   make lock    re-resolve the newest versions and rewrite requirements/constraints.txt
 #
@@ -18,13 +20,22 @@ CONSTRAINTS := requirements/constraints.txt
 # cleaning the build tree does not trigger a reinstall.
 STAMP := $(VENV)/.installed
 
-.PHONY: site test serve install lock
+# what `make unit` leaves out: tests of the built site and its machinery
+SITE_TESTS := --ignore=tests/browser --ignore=tests/docs_ext --ignore=tests/test_translation.py
+
+.PHONY: site test unit lint serve install lock
 
 site: $(STAMP)
 	$(PY) docs/build.py
 
 test: site
-	$(PY) -m pytest
+	$(PY) -m pytest -n auto --dist loadgroup
+	@$(MAKE) --no-print-directory lint
+
+unit: $(STAMP)
+	$(PY) -m pytest -q -n auto tests src/vanishing $(SITE_TESTS)
+
+lint: $(STAMP)
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 	$(PY) -m mypy

@@ -1,28 +1,32 @@
-"""Time one training step of a deep ReLU MLP in vanishing (NumPy) and, if available, PyTorch.
+"""Time one training step of a deep ReLU MLP in vanishing (NumPy) and in PyTorch (CPU).
 
 A step is: forward pass, softmax cross-entropy, backward pass and an optimizer update (SGD with
 momentum, or Adam), on a 20-layer, 256-wide ReLU MLP (He init, biases) with a batch of 128
-samples and 10 classes. Each configuration is warmed up, then timed over many repetitions; the
-median is reported. NumPy and PyTorch steps are interleaved, one of each per repetition, so that
-load from other processes affects both alike. PyTorch (CPU) runs with the same number of threads
-as NumPy's BLAS.
+samples and 10 classes, in float32 and float64.
+
+The method cannot flatter either side:
+
+- each framework runs **alone in its own process** (a fresh ``python`` per measurement), with
+  the same thread count for NumPy's BLAS and for PyTorch, set before either is imported;
+- **alternating rounds**: ours, PyTorch, PyTorch, ours, ours, PyTorch... so that a slow drift of
+  the machine's load hits both alike;
+- in each process, ``--warmup`` untimed steps, then the **median** of ``--steps`` timed steps;
+  the figure reported is the median over ``--rounds`` rounds, with the range of the per-round
+  ratios;
+- the **peak memory of one step**: the process's peak resident set size is reset
+  (``/proc/self/clear_refs``) before one step and read after it, minus the resident size
+  before (Linux only; ``-`` elsewhere).
+
+In one process the two would not be independent: after each NumPy call OpenBLAS's threads
+spin for a while and take the cores PyTorch's next step needs, which made PyTorch look 2x
+slower than it is alone. Run it on an otherwise idle machine.
 
 Usage::
 
-    python benchmarks/bench_training.py                # float32 and float64, SGD and Adam
-    python benchmarks/bench_training.py --profile      # plus where the NumPy time goes
-    python benchmarks/bench_training.py --threads 1 --reps 100
-    python benchmarks/bench_training.py --keep-memory  # glibc: do not hand memory back
-
-The thread count must be fixed before NumPy loads its BLAS, so ``--threads`` sets
-``OPENBLAS_NUM_THREADS``, ``OMP_NUM_THREADS`` and ``MKL_NUM_THREADS`` at start-up.
-
-About ``--keep-memory``: a vanishing step keeps every layer's input, output and delta and
-returns fresh gradient arrays (about 15 MB here). When they are freed at the end of the step,
-glibc's ``malloc`` returns the memory to the operating system (its trim threshold is a few
-hundred kB), so the next step page-faults it back in: 2-4 ms per step on a 2-core machine. The
-option re-runs the benchmark with ``MALLOC_TRIM_THRESHOLD_`` and ``MALLOC_MMAP_THRESHOLD_`` set
-to 1 GB, which keeps the memory in the process (PyTorch is measured under the same setting).
+    python benchmarks/bench_training.py                 # all four configurations, 3 rounds
+    python benchmarks/bench_training.py --rounds 5 --steps 300
+    python benchmarks/bench_training.py --profile       # plus where the NumPy time goes
+    python benchmarks/bench_training.py --threads 1
 """
 
 from __future__ import annotations
@@ -30,44 +34,43 @@ from __future__ import annotations
 import argparse
 import cProfile
 import io
+import json
 import os
 import pstats
 import statistics
+import subprocess
 import sys
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 DEPTH = 20
 WIDTH = 256
 BATCH = 128
 N_CLASSES = 10
-_KEEP_MEMORY_ENV = {"MALLOC_TRIM_THRESHOLD_": "1000000000", "MALLOC_MMAP_THRESHOLD_": "1000000000"}
+CONFIGS = [(dtype, opt) for dtype in ("float32", "float64") for opt in ("sgd", "adam")]
+TARGET = 1.2
 
 
 def _parse() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
-    parser.add_argument("--reps", type=int, default=200, help="timed repetitions (default 200)")
-    parser.add_argument("--warmup", type=int, default=20, help="untimed repetitions first")
+    parser.add_argument("--rounds", type=int, default=3, help="rounds per configuration (3)")
+    parser.add_argument("--steps", type=int, default=150, help="timed steps per process (150)")
+    parser.add_argument("--warmup", type=int, default=20, help="untimed steps first (20)")
     default_threads = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
     parser.add_argument(
         "--threads", type=int, default=default_threads, help="BLAS / torch threads (all cores)"
     )
     parser.add_argument("--profile", action="store_true", help="print a cProfile summary")
-    parser.add_argument("--no-torch", action="store_true", help="skip the PyTorch comparison")
-    parser.add_argument(
-        "--keep-memory",
-        action="store_true",
-        help="re-run with glibc's trim and mmap thresholds raised (see the module docstring)",
-    )
+    parser.add_argument("--worker", choices=("numpy", "torch"), help=argparse.SUPPRESS)
+    parser.add_argument("--dtype", choices=("float32", "float64"), help=argparse.SUPPRESS)
+    parser.add_argument("--optimizer", choices=("sgd", "adam"), help=argparse.SUPPRESS)
     return parser.parse_args()
 
 
 ARGS = _parse() if __name__ == "__main__" else None
 if ARGS is not None:
-    if ARGS.keep_memory and any(os.environ.get(k) != v for k, v in _KEEP_MEMORY_ENV.items()):
-        # glibc reads these variables at start-up only: start again with them set
-        os.execve(sys.executable, [sys.executable, *sys.argv], {**os.environ, **_KEEP_MEMORY_ENV})
     for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ[var] = str(ARGS.threads)
 
@@ -79,22 +82,56 @@ from vanishing.network import MLP  # noqa: E402
 from vanishing.optimizers import SGD, Adam, Optimizer  # noqa: E402
 
 
-def time_steps(steps: list[Callable[[], Any]], reps: int, warmup: int) -> list[float]:
-    """Median wall time in milliseconds of each ``step()``, after `warmup` untimed calls.
+def _status_kb(field: str) -> int | None:
+    """A field of /proc/self/status in kB (VmRSS, VmHWM), or None off Linux."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith(field + ":"):
+                return int(line.split()[1])
+    except OSError:
+        return None
+    return None
 
-    The steps are interleaved (one of each per repetition), so that a load spike from other
-    processes on the machine hits all of them alike and their ratio stays meaningful.
-    """
+
+def step_peak_mb(step: Callable[[], Any]) -> float | None:
+    """Peak extra resident memory during one step, in MB (Linux), else None."""
+    try:
+        Path("/proc/self/clear_refs").write_text("5")  # reset the peak RSS to the current
+    except OSError:
+        return None
+    before = _status_kb("VmRSS")
+    step()
+    peak = _status_kb("VmHWM")
+    if before is None or peak is None:
+        return None
+    return (peak - before) / 1024
+
+
+def run_worker(framework: str, dtype: str, optimizer: str, steps: int, warmup: int) -> dict:
+    """Time one framework in this process: median step in ms and the peak memory of a step."""
+    step = (
+        numpy_step(np.dtype(dtype).type, optimizer)
+        if framework == "numpy"
+        else torch_step(dtype, optimizer, int(os.environ["OMP_NUM_THREADS"]))
+    )
     for _ in range(warmup):
-        for step in steps:
-            step()
-    times: list[list[float]] = [[] for _ in steps]
-    for _ in range(reps):
-        for step, bucket in zip(steps, times, strict=True):
-            t0 = time.perf_counter()
-            step()
-            bucket.append(time.perf_counter() - t0)
-    return [1e3 * statistics.median(bucket) for bucket in times]
+        step()
+    times = []
+    for _ in range(steps):
+        t0 = time.perf_counter()
+        step()
+        times.append(time.perf_counter() - t0)
+    return {"median_ms": 1e3 * statistics.median(times), "peak_mb": step_peak_mb(step)}
+
+
+def measure(framework: str, dtype: str, optimizer: str) -> dict:
+    """Run one worker process and return what it measured."""
+    assert ARGS is not None
+    cmd = [sys.executable, __file__, "--worker", framework, "--dtype", dtype]
+    cmd += ["--optimizer", optimizer, "--steps", str(ARGS.steps), "--warmup", str(ARGS.warmup)]
+    cmd += ["--threads", str(ARGS.threads)]
+    out = subprocess.run(cmd, capture_output=True, text=True, check=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
 
 
 def numpy_step(dtype: type, optimizer: str) -> Callable[[], None]:
@@ -179,35 +216,62 @@ def profile_summary(step: Callable[[], None], reps: int, top: int = 10) -> str:
     return "\n".join(lines)
 
 
+def _has_torch() -> bool:
+    try:
+        import torch  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
 def main() -> int:
     assert ARGS is not None
-    memory = "glibc keeps freed memory" if ARGS.keep_memory else "default glibc malloc"
+    if ARGS.worker:
+        assert ARGS.dtype and ARGS.optimizer
+        print(
+            json.dumps(run_worker(ARGS.worker, ARGS.dtype, ARGS.optimizer, ARGS.steps, ARGS.warmup))
+        )
+        return 0
+    frameworks = ["numpy", "torch"] if _has_torch() else ["numpy"]
     print(
         f"MLP {DEPTH} Dense layers x {WIDTH} wide (ReLU), batch {BATCH}, {N_CLASSES} classes; "
-        f"{ARGS.threads} thread(s); {memory}; median of {ARGS.reps} steps after "
-        f"{ARGS.warmup} warm-up"
+        f"{ARGS.threads} thread(s) for both. Method: each framework alone in its own process, "
+        f"rounds alternating (ours, PyTorch, PyTorch, ours, ...), per process the median of "
+        f"{ARGS.steps} steps after {ARGS.warmup} warm-up; median over {ARGS.rounds} rounds. "
+        "Peak: extra resident memory during one step."
     )
-    header = f"{'dtype':8s} {'optimizer':9s} {'numpy ms':>9s} {'torch ms':>9s} {'ratio':>6s}"
+    if len(frameworks) == 1:
+        print("PyTorch is not installed: timing vanishing alone (pip install torch).")
+    header = (
+        f"{'dtype':8s} {'optimizer':9s} {'numpy ms':>9s} {'torch ms':>9s} {'ratio':>6s} "
+        f"{'rounds':>11s} {'numpy MB':>9s} {'torch MB':>9s}"
+    )
     print(header)
     print("-" * len(header))
     worst = 0.0
-    for dtype in (np.float32, np.float64):
-        for optimizer in ("sgd", "adam"):
-            step_np = numpy_step(dtype, optimizer)
-            step_t = None if ARGS.no_torch else torch_step(dtype.__name__, optimizer, ARGS.threads)
-            if step_t is None:
-                (t_np,) = time_steps([step_np], ARGS.reps, ARGS.warmup)
-                print(f"{dtype.__name__:8s} {optimizer:9s} {t_np:9.2f} {'-':>9s} {'-':>6s}")
-                continue
-            t_np, t_t = time_steps([step_np, step_t], ARGS.reps, ARGS.warmup)
-            worst = max(worst, t_np / t_t)
-            print(f"{dtype.__name__:8s} {optimizer:9s} {t_np:9.2f} {t_t:9.2f} {t_np / t_t:6.2f}")
+    for dtype, optimizer in CONFIGS:
+        runs: dict[str, list[dict]] = {name: [] for name in frameworks}
+        for r in range(ARGS.rounds):
+            for name in frameworks if r % 2 == 0 else frameworks[::-1]:
+                runs[name].append(measure(name, dtype, optimizer))
+        med = {n: statistics.median(x["median_ms"] for x in runs[n]) for n in frameworks}
+        peak = {n: max((x["peak_mb"] or 0.0) for x in runs[n]) for n in frameworks}
+        if len(frameworks) == 1:
+            print(f"{dtype:8s} {optimizer:9s} {med['numpy']:9.2f} {'-':>9s}")
+            continue
+        ratios = [a["median_ms"] / b["median_ms"] for a, b in zip(*runs.values(), strict=True)]
+        ratio = med["numpy"] / med["torch"]
+        worst = max(worst, ratio)
+        print(
+            f"{dtype:8s} {optimizer:9s} {med['numpy']:9.2f} {med['torch']:9.2f} {ratio:6.2f} "
+            f"{min(ratios):5.2f}-{max(ratios):<5.2f} {peak['numpy']:9.1f} {peak['torch']:9.1f}"
+        )
     if worst:
-        print(f"worst numpy/torch ratio: {worst:.2f} (target <= 1.2)")
+        print(f"worst numpy/torch ratio: {worst:.2f} (target <= {TARGET})")
     if ARGS.profile:
-        for dtype in (np.float32, np.float64):
-            print(f"\ncProfile, {dtype.__name__}, SGD with momentum, {ARGS.reps} steps:")
-            print(profile_summary(numpy_step(dtype, "sgd"), ARGS.reps))
+        for dtype_name in ("float32", "float64"):
+            print(f"\ncProfile, {dtype_name}, Adam, {ARGS.steps} steps (in this process):")
+            print(profile_summary(numpy_step(np.dtype(dtype_name).type, "adam"), ARGS.steps))
     return 0
 
 

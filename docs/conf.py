@@ -15,7 +15,7 @@ DOCS = Path(__file__).resolve().parent
 BUILD = DOCS / "_build"
 
 # Our own small extensions live in docs/_ext. The Jupyter kernels myst-nb starts do not
-# see sys.path (RECIPE pitfall 2) but inherit the environment, so PYTHONPATH carries
+# see sys.path but inherit the environment, so PYTHONPATH carries
 # docs/_ext to them: a hidden ``import mplsetup`` cell works in every notebook page.
 sys.path.insert(0, str(DOCS / "_ext"))
 import mplsetup  # noqa: E402  (docs/_ext)
@@ -55,6 +55,7 @@ extensions = [
     "api_examples",
     "ui_language",
     "glue_i18n",  # {glue} numbers inside translated paragraphs
+    "korean_citations",  # Korean pages: "He 등 (2015)", "(Glorot와 Bengio, 2010)"
     "accessibility",  # names for the sidebar's buttons, bibliography list roles
 ]
 
@@ -66,7 +67,7 @@ exclude_patterns = [
     "_root",
     "**.ipynb_checkpoints",
     # sphinx-gallery writes .ipynb downloads next to its .rst: myst-nb must not read
-    # them as documents (RECIPE pitfall 1).
+    # them as documents.
     "auto_examples/*.ipynb",
     "auto_examples/**/*.ipynb",
 ]
@@ -76,10 +77,10 @@ templates_path = ["_templates"]
 # Quality gates (``-W --keep-going`` comes from docs/build.py)
 # ======================================================================================
 nitpicky = True
-# Offline build: there are no intersphinx inventories for Python or NumPy (RECIPE
-# pitfall 4), so references into them cannot resolve. Ignore exactly those.
+# Offline build: there are no intersphinx inventories for Python or NumPy, so
+# references into them cannot resolve. Ignore exactly those.
 nitpick_ignore_regex = [
-    # Offline build: no intersphinx inventories (RECIPE pitfall 4), so references into
+    # Offline build: no intersphinx inventories, so references into
     # other packages cannot resolve: any dotted target whose first part is a lowercase
     # module other than vanishing (numpy.ndarray, dataclasses.replace, typing.Any ...).
     (r"py:.*", r"(?!vanishing\.)[a-z_][a-z0-9_]*\..+"),
@@ -104,7 +105,8 @@ numpydoc_use_plots = False
 
 # ======================================================================================
 # Sphinx doctest builder: only explicit ``.. doctest::`` blocks. Docstring ``>>>``
-# examples belong to ``pytest --doctest-modules`` (RECIPE pitfall 5).
+# examples belong to ``pytest --doctest-modules`` (autodoc would pull them in without
+# their imports).
 # Run by tests/docs_ext/test_sphinx_doctest.py.
 # ======================================================================================
 doctest_test_doctest_blocks = ""
@@ -142,6 +144,7 @@ sphinx_gallery_conf = {
             "vanishing",
             "exploding",
             "initialization",
+            "signalprop",
             "countermeasures",
             "optimizers",
         )
@@ -150,12 +153,12 @@ sphinx_gallery_conf = {
     "doc_module": ("vanishing",),
     "backreferences_dir": "gen_modules/backreferences",
     # Fonts and warnings-as-errors for Hangul: a dotted name, not a function, so the
-    # config stays picklable (RECIPE pitfall 3).
+    # config stays picklable (a function object would fail -W).
     "reset_modules": ("matplotlib", "mplsetup.reset_matplotlib"),
     # matplotlib's scraper, after checking that every figure's text is readable at the
     # page's width (an instance keeps the config picklable; a function would not).
     "image_scrapers": (mplsetup.CheckedScraper(),),
-    # No per-run timing lines: they churn the .pot msgids (RECIPE pitfall 7).
+    # No per-run timing lines: they churn the .pot msgids.
     "min_reported_time": 10**9,
     "write_computation_times": False,
     "show_memory": False,
@@ -170,7 +173,7 @@ sphinx_gallery_conf = {
 # ======================================================================================
 bibtex_bibfiles = ["references.bib"]
 bibtex_default_style = "plain"
-bibtex_reference_style = "author_year"
+bibtex_reference_style = "author_year"  # Korean: author_year_ko (docs/_ext/korean_citations.py)
 
 # ======================================================================================
 # Translation (gettext). Content catalogs: locale/ko/LC_MESSAGES/<docname>.po, one per

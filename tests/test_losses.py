@@ -334,32 +334,3 @@ def test_get_loss_error_lists_names() -> None:
         get_loss("hinge")
     with pytest.raises(TypeError, match="loss must be a string"):
         get_loss(3)  # type: ignore[arg-type]
-
-
-def test_against_torch() -> None:
-    torch = pytest.importorskip("torch")
-    rng = np.random.default_rng(0)
-    z = rng.normal(scale=5.0, size=(6, 4))
-    labels = rng.integers(0, 4, size=6)
-    t = rng.uniform(size=(6, 4))
-
-    zt = torch.tensor(z, requires_grad=True)
-    loss = torch.nn.functional.cross_entropy(zt, torch.tensor(labels))
-    loss.backward()
-    value, grad = softmax_cross_entropy(z, labels)
-    assert value == pytest.approx(loss.item(), rel=1e-13)
-    np.testing.assert_allclose(grad, zt.grad.numpy(), rtol=1e-12, atol=1e-15)
-
-    zt = torch.tensor(z, requires_grad=True)
-    loss = torch.nn.functional.binary_cross_entropy_with_logits(zt, torch.tensor(t))
-    loss.backward()
-    value, grad = binary_cross_entropy_with_logits(z, t)
-    assert value == pytest.approx(loss.item(), rel=1e-13)
-    np.testing.assert_allclose(grad, zt.grad.numpy(), rtol=1e-12, atol=1e-15)
-
-    zt = torch.tensor(z, requires_grad=True)
-    loss = torch.nn.functional.mse_loss(zt, torch.tensor(t))
-    loss.backward()
-    value, grad = mean_squared_error(z, t)
-    assert value == pytest.approx(loss.item(), rel=1e-13)
-    np.testing.assert_allclose(grad, zt.grad.numpy(), rtol=1e-12, atol=1e-15)

@@ -173,3 +173,8 @@ def test_forward_backward_errors_name_the_expected_shape() -> None:
         net.backward(cache, np.ones((5, 3)))
     with pytest.raises(TypeError, match="ForwardCache"):
         net.backward((1, 2, 3), np.ones_like(y))  # type: ignore[arg-type]
+
+
+def test_residual_scale_without_residual_is_an_error() -> None:
+    with pytest.raises(ValueError, match="residual=True"):
+        MLP([4, 4, 4, 2], "relu", residual_scale=0.5)

@@ -13,7 +13,7 @@ def test_readme_python_blocks_run() -> None:
     assert blocks, "the README shows no Python example"
     for block in blocks:
         namespace: dict[str, object] = {}
-        exec(compile(block, str(README), "exec"), namespace)  # noqa: S102
+        exec(compile(block, str(README), "exec"), namespace)
         history = namespace.get("history")
         if history is not None:
             assert len(history.summary()) > 0  # type: ignore[attr-defined]

@@ -68,6 +68,12 @@ def test_every_message_translated_and_none_fuzzy() -> None:
     assert not fuzzy, f"{len(fuzzy)} fuzzy, e.g. {fuzzy[:5]}"
 
 
+def test_no_obsolete_entries() -> None:
+    """``#~`` entries left by ``sphinx-intl update`` are dead text: reuse, then delete them."""
+    obsolete = [f"{n}: {e.msgid[:60]!r}" for n, po in catalogs().items() for e in po if e.obsolete]
+    assert not obsolete, f"{len(obsolete)} obsolete entries, e.g. {obsolete[:5]}"
+
+
 def test_translations_contain_hangul() -> None:
     """A message with English words is translated into Korean, not copied."""
     copied = [

@@ -174,7 +174,7 @@ class SearchKorean(SearchLanguage):
     js_stemmer_code = _english_stemmer_js() + "\n" + _korean_js()
     js_splitter_code = ""  # the splitQuery function is part of korean_search.js
 
-    def split(self, input: str) -> list[str]:  # noqa: A002 - Sphinx's signature
+    def split(self, input: str) -> list[str]:
         return split(input)
 
     def stem(self, word: str) -> str:

@@ -1,5 +1,5 @@
 """Translation coverage per page, from the ``.po`` catalogs (polib, not ``sphinx-intl stat``,
-which exits 1 on any gap: RECIPE pitfall 13).
+which exits 1 on any gap).
 
 ``python docs/_ext/translation_coverage.py [LOCALE_DIR]`` prints the table; docs/build.py
 also writes it to ``docs/_build/site/translation-coverage.json``.

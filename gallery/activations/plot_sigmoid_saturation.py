@@ -23,8 +23,10 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from vanishing.activations import sigmoid, sigmoid_derivative
+from vanishing.diagnostics import signal_propagation
 from vanishing.initializers import normal
 from vanishing.layers import Dense
+from vanishing.meanfield import chi1
 
 n_in, n_out, n_samples = 500, 500, 200
 rng = np.random.default_rng(0)
@@ -84,9 +86,27 @@ plt.show()
 # %%
 # With :math:`N(0, 1)` weights the outputs pile up at 0 and 1 and most derivatives are
 # close to 0. Every gradient that flows back through such a unit is multiplied by that
-# tiny derivative, so the weights feeding it barely change: the unit does not learn.
+# tiny derivative, so the weights feeding it change slowly: the unit learns slowly.
 # With standard deviation 0.1 most units work in the useful range, and Xavier's scale
 # puts the pre-activations right around 0, where :math:`\sigma'` is largest.
+#
+# A saturated layer is not a vanishing network
+# --------------------------------------------
+# One might conclude that in a deep network of such layers the gradient vanishes. It does
+# not: on the way back the delta is multiplied by the large weights too, and in a wide
+# layer they win. We measure 30 sigmoid layers of width 256 with the same
+# :math:`N(0, 1)` weights, and compare with the network-level factor per layer
+# :math:`\chi_1 = n \operatorname{Var}[W]\, E[\sigma'(z)^2]` at the variance the
+# pre-activations settle at (:func:`vanishing.meanfield.chi1`).
+deep = signal_propagation(30, 256, "sigmoid", partial(normal, std=1.0), n_samples=256, rng=0)
+print(f"30 layers, N(0, 1) weights: first / last delta {deep.backward_ratio:.3g}")
+print(f"chi_1 = {float(chi1(256.0, 0.0, 'sigmoid')):.3f} per layer (above 1: exploding)")
+
+# %%
+# The first layer's delta is larger than the last layer's: the gradients *explode*,
+# although the units are saturated. Saturation makes each unit slow to learn; whether the
+# gradients of the network vanish or explode depends on the product of the weights and
+# the derivatives, layer after layer.
 #
 # The weight scale that works depends on the number of inputs. This is why good
 # initializations, such as Xavier's, divide by the layer width. Note that Xavier's normal

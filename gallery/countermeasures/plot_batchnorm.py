@@ -17,7 +17,9 @@ keep a healthy spread, and the network trains.
 # * Xavier weights, the usual fix for the sigmoid;
 # * :math:`\mathcal N(0, 1)` weights with :class:`~vanishing.layers.BatchNorm` before every
 #   sigmoid. Batch normalization divides by the standard deviation of its input, so the
-#   weight scale no longer matters: Xavier weights would give the same network.
+#   weight scale of the hidden layers no longer matters. The output layer has no batch
+#   normalization, though: with Xavier weights instead, the hidden activations would be
+#   nearly the same but the initial logits would not (printed below).
 import matplotlib.pyplot as plt
 import numpy as np
 
@@ -45,6 +47,17 @@ labels = {
 
 def build(config):
     return MLP(sizes, "sigmoid", rng=0, **config)
+
+
+logit_std = {
+    init: build(dict(init=init, batch_norm=True)).forward(X_train[:512])[0].std()
+    for init in ("normal", "xavier_normal")
+}
+print(
+    "std of the initial logits with BatchNorm: N(0, 1) "
+    f"{logit_std['normal']:.3g}, Xavier {logit_std['xavier_normal']:.3g}, "
+    f"ratio {logit_std['normal'] / logit_std['xavier_normal']:.1f}"
+)
 
 
 # %%

@@ -83,13 +83,18 @@ activation_runs = {
 # The same sigmoid network with :math:`\mathcal N(0, 1)` weights, but with a
 # :class:`~vanishing.layers.BatchNorm` layer before every sigmoid. Each pre-activation is
 # standardized, so the sigmoid works near its steep middle whatever the weight scale.
+# Batch normalization is not a cure for exploding gradients, though: in a plain ReLU
+# network it makes the gradient grow towards the input at initialization
+# :cite:p:`yang2019`. We measure that network too; it is printed below, not drawn.
 bn_run = sweep(mlp("sigmoid", "normal", batch_norm=True))[0]
+bn_relu_run = sweep(mlp("relu", "he_normal", batch_norm=True))[0]
 
 # %%
 # Residual connections
 # --------------------
 # Pre-activation residual blocks :math:`x_{l+1} = x_l + s\,F(x_l)` with
-# :math:`F(x) = \mathrm{ReLU}(x)\,W` and He weights, so that :math:`F` preserves the
+# :math:`F(x) = \mathrm{ReLU}(x)\,W` and He weights (a one-layer branch without batch
+# normalization; He et al.'s blocks have two of each), so that :math:`F` preserves the
 # variance of its input. Without scaling (:math:`s = 1`) each block doubles the variance
 # and the gradient grows like :math:`2^{D/2}`. With :math:`s = 1/\sqrt{D}` it stays
 # near :math:`(1 + 1/D)^{D/2} \approx 1.6`.
@@ -157,6 +162,7 @@ plt.show()
 rows = {r"sigmoid, N(0, 1)": baseline}
 rows |= activation_runs
 rows["sigmoid, N(0, 1), BatchNorm"] = bn_run
+rows["ReLU, He, BatchNorm"] = bn_relu_run
 rows["residual, s = 1"] = residual_runs[r"$x + F(x)$"]
 rows["residual, s = 1/sqrt(D)"] = residual_runs[r"$x + F(x)/\sqrt{D}$"]
 rows["ReLU, 1.2 He"] = clip_runs["ReLU, 1.2 He"]
@@ -167,6 +173,11 @@ for name, values in rows.items():
     print(f"{name:30s} {values[0]:10.3g} {values[-1]:10.3g} {values[-1] / values[0]:10.3g}")
 print("clipping never scales up:", bool(np.all(baseline_clipped <= baseline)))
 print("2^(D/2) at D = 50:", 2.0**25, "  (1 + 1/D)^(D/2) at D = 50:", round(1.02**25, 4))
+bn_rate = (bn_relu_run[-1] / bn_relu_run[0]) ** (1 / (depths[-1] - depths[0]))
+print(
+    f"ReLU with BatchNorm: x{bn_rate:.3f} per layer; "
+    f"sqrt(pi/(pi - 1)) = {np.sqrt(np.pi / (np.pi - 1)):.3f}"
+)
 
 # %%
 # What the figure shows
@@ -176,6 +187,10 @@ print("2^(D/2) at D = 50:", 2.0**25, "  (1 + 1/D)^(D/2) at D = 50:", round(1.02*
 #   weights are now small and :math:`\sigma' \le 1/4` is no longer compensated.
 # * ReLU with He initialization, and batch normalization in front of the sigmoid, keep
 #   the first-layer gradient within a small factor of its value in a shallow network.
+# * Batch normalization does not do that in general. Put it in the ReLU network and the
+#   first-layer gradient grows with depth (the row "ReLU, He, BatchNorm"), by about the
+#   factor per layer printed above, close to the :math:`\sqrt{\pi/(\pi - 1)}` that Yang et
+#   al. derive. It cures saturation, not explosion.
 # * Unscaled residual blocks do not vanish, they explode. Scaling each branch by
 #   :math:`1/\sqrt{D}` keeps the gradient almost flat.
 # * Clipping caps an exploding gradient: the global norm never exceeds :math:`c`. It never

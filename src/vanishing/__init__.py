@@ -56,6 +56,7 @@ from vanishing.optimizers import SGD, AdaGrad, Adam, AdamW, RMSProp, get_optimiz
 from vanishing.rnn import VanillaRNN
 from vanishing.training import History, NonFiniteError, accuracy, evaluate, train
 
+# the one place the version is written: pyproject.toml reads it from here
 __version__ = "0.1.0"
 
 __all__ = [

@@ -304,15 +304,17 @@ def MLP(
     batch_norm : bool, default False
         Insert :class:`~vanishing.layers.BatchNorm` between each hidden Dense and activation.
     residual : bool, default False
-        Build a residual network of *pre-activation* blocks (He et al., 2016): a linear stem
+        Build a residual network of one-layer *pre-activation* blocks (after He et al.,
+        2016, whose blocks have two weight layers, each after BatchNorm and ReLU): a linear stem
         ``Dense(sizes[0], sizes[1])``, then for each further hidden width a block
-        :math:`x + s\,W\phi(\mathrm{BN}(x))` (a :class:`~vanishing.layers.Residual`; a
-        plain layer where the width changes), then :math:`\phi` (after BatchNorm) and the
-        output layer. With variance-preserving branches the signal variance doubles per
-        block, so it grows like :math:`2^{L/2}` in scale over :math:`L` blocks.
+        :math:`x + s\,W\phi(x)`, or :math:`x + s\,W\phi(\mathrm{BN}(x))` with `batch_norm`
+        (a :class:`~vanishing.layers.Residual`; a plain layer where the width changes), then
+        :math:`\phi` (after BatchNorm with `batch_norm`) and the output layer. With
+        variance-preserving branches the signal variance doubles per block, so it grows like
+        :math:`2^{L/2}` in scale over :math:`L` blocks.
     residual_scale : float, optional
         Branch scale; default 1 (unscaled). :math:`1/\sqrt{L}` for :math:`L` blocks keeps the
-        forward signal bounded.
+        forward signal bounded. Only with ``residual=True``.
     bias : bool, default True
         Give Dense layers a bias (never to those followed by BatchNorm, whose mean
         subtraction cancels it; its ``beta`` plays that role).
@@ -329,7 +331,8 @@ def MLP(
     Raises
     ------
     ValueError
-        If fewer than two sizes are given or a size is not a positive integer.
+        If fewer than two sizes are given, a size is not a positive integer, or
+        `residual_scale` is given without `residual`.
 
     Examples
     --------
@@ -346,6 +349,8 @@ def MLP(
     init = default_initializer(act) if init is None else init
     if isinstance(init, str) and init.lower() == "edge_of_chaos":
         init = edge_of_chaos(act)
+    if residual_scale is not None and not residual:
+        raise ValueError("residual_scale scales residual branches: it needs residual=True")
     scale = 1.0 if residual_scale is None else check_positive(residual_scale, "residual_scale")
     generator = as_generator(rng)
     layers: list[Layer] = []

@@ -3,6 +3,7 @@ Korean search with particles, and Korean UI strings on the search page."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -13,6 +14,10 @@ from bs4 import BeautifulSoup
 from playwright.sync_api import Page
 
 Open = Callable[..., tuple[Page, Any]]
+
+# under pytest-xdist (`make test`), one worker runs this module: one browser, one server
+# and one memo of search results for all its tests
+pytestmark = pytest.mark.xdist_group("site")
 
 
 @pytest.mark.parametrize(
@@ -49,25 +54,50 @@ def test_switcher_lands_on_same_page(open_page: Open, start: str, landing: str) 
     page.wait_for_url(f"**/{landing}")
 
 
-def _search(open_page: Open, query: str) -> tuple[Page, list[str]]:
-    page, rec = open_page(f"ko/search.html?q={quote(query)}")
-    # results are appended one by one: wait until the summary's count is all listed
-    page.wait_for_function(
-        """() => {
-            const summary = document.querySelector('#search-results .search-summary');
-            const count = summary?.textContent.match(/\\d+/);
-            const items = document.querySelectorAll('#search-results ul.search li').length;
-            return count !== null && count !== undefined && items === Number(count[0]);
-        }""",
-        timeout=30_000,
-    )
-    links = page.locator("#search-results ul.search li a").evaluate_all(
-        "as => as.map(a => a.getAttribute('href'))"
-    )
-    assert not rec.errors and not rec.foreign
-    return page, [link.split("?")[0].split("#")[0] for link in links]
+Search = Callable[[str], tuple[list[str], str]]
 
 
+@pytest.fixture(scope="module")
+def search_results() -> dict[str, tuple[list[str], str]]:
+    """Results by query, so each query is searched once per run."""
+    return {}
+
+
+@pytest.fixture
+def search(
+    visit: Callable[[str], tuple[Page, Any]], search_results: dict[str, tuple[list[str], str]]
+) -> Search:
+    """``search(query) -> (hit paths, status text)`` on the Korean search page.
+
+    Runs in the session's shared page (one browser, one server, a warm cache for the pages
+    the search fetches to show summaries) and searches each query once.
+    """
+
+    def _search(query: str) -> tuple[list[str], str]:
+        if query not in search_results:
+            page, rec = visit(f"ko/search.html?q={quote(query)}")
+            # results are appended one by one: wait until the summary's count is all listed
+            page.wait_for_function(
+                """() => {
+                    const summary = document.querySelector('#search-results .search-summary');
+                    const count = summary?.textContent.match(/\\d+/);
+                    const items = document.querySelectorAll('#search-results ul.search li').length;
+                    return count !== null && count !== undefined && items === Number(count[0]);
+                }""",
+                timeout=30_000,
+            )
+            links = page.locator("#search-results ul.search li a").evaluate_all(
+                "as => as.map(a => a.getAttribute('href'))"
+            )
+            assert not rec.errors and not rec.foreign
+            hits = [link.split("?")[0].split("#")[0] for link in links]
+            search_results[query] = (hits, page.locator("#search-results").inner_text())
+        return search_results[query]
+
+    return _search
+
+
+@functools.cache  # each search hits ~50 pages; parse each once, not once per test
 def _text(site_dir: Path, href: str) -> str:
     html = (site_dir / "ko" / href).read_text(encoding="utf-8")
     main = BeautifulSoup(html, "html.parser").find("main") or BeautifulSoup(html, "html.parser")
@@ -75,25 +105,24 @@ def _text(site_dir: Path, href: str) -> str:
 
 
 @pytest.mark.parametrize("query", ["기울기가", "기울기를", "기울기는"])
-def test_korean_search_strips_particles(open_page: Open, site_dir: Path, query: str) -> None:
+def test_korean_search_strips_particles(search: Search, site_dir: Path, query: str) -> None:
     """A particle form finds a page that only uses the word with other endings."""
-    _, hits = _search(open_page, query)
+    hits, _ = search(query)
     assert hits, f"no result for {query}"
     texts = {h: _text(site_dir, h) for h in set(hits)}
     other_form = [h for h, t in texts.items() if query not in t and "기울기" in t]
     assert other_form, f"{query}: every hit contains the query verbatim: {sorted(texts)}"
-    _, stem_hits = _search(open_page, "기울기")
+    stem_hits, _ = search("기울기")
     assert set(hits) == set(stem_hits), "a particle form should find exactly the stem's pages"
 
 
-def test_korean_search_stem_finds_particle_forms(open_page: Open, site_dir: Path) -> None:
-    _, hits = _search(open_page, "기울기")
+def test_korean_search_stem_finds_particle_forms(search: Search, site_dir: Path) -> None:
+    hits, _ = search("기울기")
     assert any("기울기가" in _text(site_dir, h) for h in set(hits))
 
 
-def test_search_page_ui_is_korean(open_page: Open) -> None:
-    page, _ = _search(open_page, "기울기")
-    status = page.locator("#search-results").inner_text()
+def test_search_page_ui_is_korean(search: Search) -> None:
+    _, status = search("기울기")
     assert "검색" in status and "Search" not in status, status
 
 

@@ -10,8 +10,8 @@ import matplotlib
 import pytest
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import mplsetup  # noqa: E402
+import matplotlib.pyplot as plt
+import mplsetup
 
 
 @pytest.fixture(autouse=True)
