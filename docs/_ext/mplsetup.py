@@ -168,7 +168,13 @@ class CheckedScraper:
     def __call__(self, block: Any, block_vars: Any, gallery_conf: Any) -> str:
         from sphinx_gallery.scrapers import matplotlib_scraper
 
-        check_open_figures()
+        try:
+            check_open_figures()
+        except FigureTextTooSmall:
+            import matplotlib.pyplot as plt
+
+            plt.close("all")  # as sphinx-gallery does on a failed save: not into the next example
+            raise
         return str(matplotlib_scraper(block, block_vars, gallery_conf))
 
     # Equal and stable across builds, so Sphinx does not see a changed config each time.
