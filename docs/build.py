@@ -18,10 +18,13 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import shutil
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 # One BLAS thread per process: the examples multiply small matrices, and on 2 cores
@@ -54,6 +57,14 @@ OVERRIDES = {
     "en": ["-j", "auto"],
     "ko": ["-j", "auto", "-D", "language=ko", "-D", "plot_gallery=0"],
 }
+#: myst-nb always writes its executed notebooks, glue data and cell images next to the
+#: output folder (``<outdir>/../jupyter_execute``), which here is inside the site. They
+#: are needed while a language builds (cross-page glue, images copied at write time),
+#: so they are moved back in for a build and parked here afterwards.
+NB_OUTPUTS = BUILD / "jupyter_execute"
+#: Lines in the build log that nobody has to act on: every Jupyter kernel announces it
+#: runs over local TCP without CurveZMQ encryption (the build talks to it on 127.0.0.1).
+NOISE = re.compile(r"Kernel is running over TCP without encryption")
 #: --draft: a failing notebook cell or gallery script is reported, not fatal.
 DRAFT = [
     *("-D", "nb_execution_raise_on_error=0"),
@@ -66,16 +77,36 @@ def sphinx(builder: str, out: Path, doctrees: Path, *extra: str, strict: bool = 
     cmd = [sys.executable, "-m", "sphinx", "-b", builder, "-q", *(STRICT if strict else [])]
     cmd += extra
     cmd += ["-d", str(doctrees), str(DOCS), str(out)]
-    result = subprocess.run(cmd, check=False)
-    if result.returncode:
-        sys.exit(f"sphinx-build ({builder} {' '.join(extra)}) failed: {result.returncode}")
+    with subprocess.Popen(cmd, stderr=subprocess.PIPE, text=True, bufsize=1) as proc:
+        assert proc.stderr is not None
+        for line in proc.stderr:  # passed on as it comes, less the noise
+            if not NOISE.search(line):
+                sys.stderr.write(line)
+    if proc.returncode:
+        sys.exit(f"sphinx-build ({builder} {' '.join(extra)}) failed: {proc.returncode}")
+
+
+@contextmanager
+def notebook_outputs_in_site() -> Iterator[None]:
+    """Let myst-nb find its outputs in the site while building, then park them outside."""
+    inside = SITE / "jupyter_execute"
+    if NB_OUTPUTS.is_dir() and not inside.exists():
+        SITE.mkdir(parents=True, exist_ok=True)
+        NB_OUTPUTS.rename(inside)
+    try:
+        yield
+    finally:
+        if inside.is_dir():
+            shutil.rmtree(NB_OUTPUTS, ignore_errors=True)
+            inside.rename(NB_OUTPUTS)
 
 
 def build_language(lang: str, strict: bool = True) -> float:
     """Build one language's HTML; return the seconds it took."""
     start = time.perf_counter()
     extra = [*OVERRIDES[lang], *([] if strict else DRAFT)]
-    sphinx("html", SITE / lang, BUILD / "doctrees" / lang, *extra, strict=strict)
+    with notebook_outputs_in_site():
+        sphinx("html", SITE / lang, BUILD / "doctrees" / lang, *extra, strict=strict)
     seconds = time.perf_counter() - start
     print(f"[build] {lang}: {seconds:.1f} s -> {(SITE / lang).relative_to(Path.cwd())}")
     return seconds

@@ -18,6 +18,8 @@ BUILD = DOCS / "_build"
 # see sys.path but inherit the environment, so PYTHONPATH carries
 # docs/_ext to them: a hidden ``import mplsetup`` cell works in every notebook page.
 sys.path.insert(0, str(DOCS / "_ext"))
+import mplsetup  # noqa: E402  (docs/_ext)
+
 os.environ["PYTHONPATH"] = os.pathsep.join(
     p for p in (str(DOCS / "_ext"), os.environ.get("PYTHONPATH", "")) if p
 )
@@ -55,6 +57,7 @@ extensions = [
     "glue_i18n",  # {glue} numbers inside translated paragraphs
     "korean_citations",  # Korean pages: "He 등 (2015)", "(Glorot와 Bengio, 2010)"
     "explorer",  # interactive figures over build-time data (docs/explorer/)
+    "accessibility",  # names for the sidebar's buttons, bibliography list roles
 ]
 
 exclude_patterns = [
@@ -121,6 +124,9 @@ nb_execution_timeout = 120
 nb_execution_raise_on_error = True  # a failing cell fails the build
 nb_output_stderr = "warn"  # e.g. a missing-glyph warning becomes a build error (-W)
 nb_merge_streams = True
+# The gettext builder renders no images by default, so the alt text of a figure cell
+# (``mystnb: image: alt:``) would never reach the catalogs: let it render PNGs too.
+nb_mime_priority_overrides = [("gettext", "image/png", 5)]
 
 # ======================================================================================
 # sphinx-gallery (sources in ../gallery, output in auto_examples)
@@ -150,6 +156,9 @@ sphinx_gallery_conf = {
     # Fonts and warnings-as-errors for Hangul: a dotted name, not a function, so the
     # config stays picklable (a function object would fail -W).
     "reset_modules": ("matplotlib", "mplsetup.reset_matplotlib"),
+    # matplotlib's scraper, after checking that every figure's text is readable at the
+    # page's width (an instance keeps the config picklable; a function would not).
+    "image_scrapers": (mplsetup.CheckedScraper(),),
     # No per-run timing lines: they churn the .pot msgids.
     "min_reported_time": 10**9,
     "write_computation_times": False,
@@ -187,6 +196,7 @@ gettext_language_team = "Korean <ko@vanishing>"
 html_theme = "pydata_sphinx_theme"
 html_title = "vanishing"
 html_static_path = ["_static"]
+html_favicon = "_static/favicon.svg"
 html_css_files = ["site.css"]
 html_copy_source = False
 html_show_sourcelink = False

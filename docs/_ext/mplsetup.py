@@ -12,6 +12,10 @@
 * Turns matplotlib's "Glyph ... missing from font(s)" warning, and mathtext's "does not
   have a glyph ... substituting with a dummy symbol" log record, into errors, so a
   figure with tofu (empty boxes) can never ship.
+* Fails a figure whose smallest text would show below :data:`MIN_TEXT_PX` CSS pixels in
+  the page's text column (:func:`check_text_size`): a gallery figure through the
+  scraper :class:`CheckedScraper`, a notebook figure through an IPython hook that runs
+  just before the inline backend shows it.
 
 Used in two places:
 
@@ -31,6 +35,7 @@ from __future__ import annotations
 import importlib.util
 import logging
 import os
+import sys
 import warnings
 from pathlib import Path
 from typing import Any
@@ -39,6 +44,48 @@ FAMILY = ["NanumGothic", "DejaVu Sans"]
 MISSING_GLYPH = r"Glyph .* missing from font"
 MINUS, EN_DASH = 0x2212, 0x2013
 PATCH_VERSION = 1  # bump when with_minus() changes
+#: Width in CSS px of the text column a figure is shown in: pydata-sphinx-theme's article
+#: in a 1280 px wide window with both sidebars (measured in Chromium; pages without the
+#: right-hand sidebar are wider).
+COLUMN_PX = 656
+#: The smallest text a figure may show at that width, in CSS px.
+MIN_TEXT_PX = 9.0
+
+
+class FigureTextTooSmall(ValueError):
+    """A figure's text would be too small to read at the page's width."""
+
+
+def text_sizes_px(fig: Any, column_px: float = COLUMN_PX) -> list[tuple[float, str]]:
+    """Size in CSS px of each visible text of ``fig`` when shown in a ``column_px`` column.
+
+    The image is ``width_in * dpi`` px wide and shrunk to the column if wider, so a
+    ``size_pt`` text shows at ``size_pt / 72 * min(dpi, column_px / width_in)`` px.
+    """
+    import matplotlib as mpl
+    from matplotlib.text import Text
+
+    dpi = mpl.rcParams["savefig.dpi"]
+    dpi = fig.dpi if dpi == "figure" else float(dpi)
+    px_per_pt = min(dpi, column_px / fig.get_figwidth()) / 72
+    fig.draw_without_rendering()  # tick labels exist only once the figure is drawn
+    return [
+        (text.get_fontsize() * px_per_pt, text.get_text())
+        for text in fig.findobj(Text)
+        if text.get_visible() and text.get_text().strip() and text.figure is not None
+    ]
+
+
+def check_text_size(fig: Any, column_px: float = COLUMN_PX, min_px: float = MIN_TEXT_PX) -> None:
+    """Raise :class:`FigureTextTooSmall` if any text of ``fig`` shows below ``min_px``."""
+    small = [(px, text) for px, text in text_sizes_px(fig, column_px) if px < min_px - 1e-9]
+    if small:
+        px, text = min(small)
+        raise FigureTextTooSmall(
+            f"figure {fig.get_figwidth():.1f} x {fig.get_figheight():.1f} in: {len(small)} "
+            f"texts under {min_px:g} px at a {column_px:g} px column (smallest {px:.1f} px: "
+            f"{text!r}); enlarge the fonts, narrow the figure or split it"
+        )
 
 
 def nanum_fonts() -> list[Path]:
@@ -100,6 +147,82 @@ def setup() -> None:
     mathtext_log = logging.getLogger("matplotlib.mathtext")
     if not any(isinstance(h, _DummyGlyphError) for h in mathtext_log.handlers):
         mathtext_log.addHandler(_DummyGlyphError())
+    _install_notebook_check()
+
+
+def check_open_figures(column_px: float = COLUMN_PX) -> None:
+    """:func:`check_text_size` on every open pyplot figure, each in its share of a row."""
+    import matplotlib.pyplot as plt
+
+    numbers = plt.get_fignums()
+    for number in numbers:  # sphinx-gallery puts the figures of one block side by side
+        check_text_size(plt.figure(number), column_px / len(numbers))
+
+
+class CheckedScraper:
+    """sphinx-gallery's matplotlib scraper, after :func:`check_open_figures`.
+
+    An instance (not a function) in ``image_scrapers`` keeps the config picklable.
+    """
+
+    def __call__(self, block: Any, block_vars: Any, gallery_conf: Any) -> str:
+        from sphinx_gallery.scrapers import matplotlib_scraper
+
+        try:
+            check_open_figures()
+        except FigureTextTooSmall:
+            import matplotlib.pyplot as plt
+
+            plt.close("all")  # as sphinx-gallery does on a failed save: not into the next example
+            raise
+        return str(matplotlib_scraper(block, block_vars, gallery_conf))
+
+    # Equal and stable across builds, so Sphinx does not see a changed config each time.
+    def __repr__(self) -> str:
+        return "mplsetup.CheckedScraper()"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, CheckedScraper)
+
+    def __hash__(self) -> int:
+        return hash(CheckedScraper)
+
+
+def _install_notebook_check() -> None:
+    """In an IPython kernel: check each figure just before the inline backend shows it."""
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return
+    shell = get_ipython()
+    if shell is None:
+        return
+    events = shell.events
+    if _check_before_show in events.callbacks["post_execute"]:
+        return
+    # The inline backend shows (and closes) figures in its own post_execute callback:
+    # ours must come first, so the backend's is put back after it.
+    from matplotlib_inline.backend_inline import flush_figures
+
+    had_flush = flush_figures in events.callbacks["post_execute"]
+    if had_flush:
+        events.unregister("post_execute", flush_figures)
+    events.register("post_execute", _check_before_show)
+    if had_flush:
+        events.register("post_execute", flush_figures)
+
+
+def _check_before_show() -> None:
+    """Report too small text on the cell's stderr, which myst-nb turns into a warning
+    (``nb_output_stderr = "warn"``), an error with ``-W``. An exception here would only
+    be printed by IPython, not fail the cell."""
+    import matplotlib.pyplot as plt
+
+    for number in plt.get_fignums():
+        try:
+            check_text_size(plt.figure(number))
+        except FigureTextTooSmall as error:
+            print(f"FigureTextTooSmall: {error}", file=sys.stderr)
 
 
 def reset_matplotlib(gallery_conf: dict[str, Any], fname: str) -> None:

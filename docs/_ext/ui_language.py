@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Any
 
 import polib
-import sphinx
 from sphinx.application import Sphinx
 from sphinx.config import Config
 
@@ -39,39 +38,36 @@ def set_theme_text(app: Sphinx, config: Config) -> None:
     config.html_context = {**config.html_context, "ui_catalog_digest": digest.hexdigest()[:16]}
 
 
-def write_js_catalog(app: Sphinx, config: Config) -> None:
-    """Write ``sphinx.js`` (the strings of search.html's JavaScript) next to our ``sphinx.po``.
+def js_catalog(po_path: Path, language: str) -> str:
+    """The translated entries of ``po_path`` as a script for Sphinx's browser-side catalog.
 
-    Sphinx takes the browser-side catalog from the first ``sphinx.js`` it finds in
-    ``locale_dirs``, else its own, whose Korean lacks e.g. the "Search finished" message.
-    Our entries are laid over Sphinx's own so both sets of strings reach the browser.
+    Sphinx's ``doctools.js`` merges every ``Documentation.addTranslations(catalog)`` call
+    into one table (its public, documented entry point for translations.js). Loaded after
+    Sphinx's own ``translations.js``, this adds what Sphinx's Korean catalog lacks (the
+    "Search finished" summaries, for one) and lets ours win where both have a string.
     """
+    messages: dict[str, str | list[str]] = {}
+    for entry in polib.pofile(str(po_path)).translated_entries():
+        if entry.msgid_plural:
+            messages[entry.msgid] = [entry.msgstr_plural[k] for k in sorted(entry.msgstr_plural)]
+        else:
+            messages[entry.msgid] = entry.msgstr
+    catalog = {"locale": language, "messages": messages, "plural_expr": "0"}
+    return f"Documentation.addTranslations({json.dumps(catalog, ensure_ascii=False)});"
+
+
+def add_js_catalog(app: Sphinx, config: Config) -> None:
+    """Add our UI catalog's strings to the browser-side catalog, after Sphinx's own."""
     language = config.language or "en"
-    builtin = Path(sphinx.__file__).parent / "locale" / language / "LC_MESSAGES" / "sphinx.js"
     for locale_dir in config.locale_dirs:
         po_path = Path(app.confdir, locale_dir, language, "LC_MESSAGES", "sphinx.po")
-        if not po_path.is_file():
-            continue
-        catalog: dict[str, Any] = {"locale": language, "messages": {}, "plural_expr": "0"}
-        if builtin.is_file():
-            text = builtin.read_text(encoding="utf-8")
-            catalog = json.loads(text[text.index("{") : text.rindex("}") + 1])
-        for entry in polib.pofile(str(po_path)).translated_entries():
-            if entry.msgid_plural:
-                plural = [entry.msgstr_plural[k] for k in sorted(entry.msgstr_plural)]
-                catalog["messages"][entry.msgid] = plural
-            else:
-                catalog["messages"][entry.msgid] = entry.msgstr
-        js = (
-            f"Documentation.addTranslations({json.dumps(catalog, ensure_ascii=False, indent=1)});\n"
-        )
-        target = po_path.with_suffix(".js")
-        if not target.is_file() or target.read_text(encoding="utf-8") != js:
-            target.write_text(js, encoding="utf-8")
-        return
+        if po_path.is_file():
+            # priority 900: after translations.js (500) and the user's files (800)
+            app.add_js_file(None, body=js_catalog(po_path, language), priority=900)
+            return
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("config-inited", set_theme_text)
-    app.connect("config-inited", write_js_catalog)
+    app.connect("config-inited", add_js_catalog)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -40,7 +40,7 @@ for name in names:
 # Each panel shows one activation :math:`\phi` and its derivative :math:`\phi'`. The
 # grey band :math:`(0, 1/4]` is drawn in every panel for comparison. In the sigmoid
 # panel it is darker: the whole derivative lies inside it.
-fig, axes = plt.subplots(2, 5, figsize=(11.0, 5.4), sharex=True, sharey=True, layout="constrained")
+fig, axes = plt.subplots(2, 5, figsize=(9.0, 5.4), sharex=True, sharey=True, layout="constrained")
 for ax, (name, (a, da)) in zip(axes.flat, curves.items(), strict=True):
     ax.axhspan(0.0, 0.25, color="0.75" if name == "sigmoid" else "0.9", zorder=0)
     ax.axhline(0.0, color="0.5", linewidth=0.6)
@@ -51,7 +51,7 @@ for ax, (name, (a, da)) in zip(axes.flat, curves.items(), strict=True):
     ax.set_ylim(-1.5, 2.5)
 for ax in axes[1]:
     ax.set_xlabel("$z$")
-axes[0, 0].legend(loc="upper left", fontsize=8)
+axes[0, 0].legend(loc="upper left", fontsize=9)
 axes[0, 0].set_yticks([-1.0, 0.0, 0.25, 1.0, 2.0], ["$-1$", "$0$", "$1/4$", "$1$", "$2$"])
 plt.show()
 

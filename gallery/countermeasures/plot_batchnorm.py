@@ -77,8 +77,8 @@ for row, (name, config) in zip(axes, configs.items(), strict=True):
         idx = int(stats[layer - 1].name)
         ax.hist(cache.outputs[idx].ravel(), bins=np.linspace(0, 1, 41), color="C0")
         ax.set_yticks([])
-        ax.set_title(rf"$\ell = {layer}$", fontsize=9)
-    row[0].set_ylabel(labels[name], fontsize=9)
+        ax.set_title(rf"$\ell = {layer}$", fontsize=10)
+    row[0].set_ylabel(labels[name], fontsize=10)
     saturated = np.mean([s.saturated_fraction for s in stats])
     print(f"{name:20s} fraction of saturated sigmoid outputs: {saturated:.3f}")
 for ax in axes[-1]:

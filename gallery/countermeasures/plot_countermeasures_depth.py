@@ -146,10 +146,10 @@ for ax, (title, runs) in zip(axes.flat, panels, strict=True):
     for label, values in runs.items():
         ax.semilogy(depths, values, "o-", label=label)
     ax.set_title(title)
-    ax.legend(fontsize=8)
+    ax.legend(fontsize=10)
     ax.grid(True, which="major", alpha=0.3)
 axes[1, 1].semilogy(depths, baseline_clipped, "x", color="k", label=r"sigmoid, $c = 1$")
-axes[1, 1].legend(fontsize=8)
+axes[1, 1].legend(fontsize=10)
 for ax in axes[1]:
     ax.set_xlabel(r"$D$")
 for ax in axes[:, 0]:

@@ -86,7 +86,7 @@ ax_loss.set_xlabel(r"$t$")
 ax_loss.set_ylabel(r"$L$")
 ax_norm.set_xlabel(r"$t$")
 ax_norm.set_ylabel(r"$\|g\|$")
-ax_loss.legend(fontsize=8)
+ax_loss.legend(fontsize=9)
 plt.show()
 
 # %%

@@ -56,7 +56,7 @@ for ax, name in zip(axes, activations, strict=True):
     ax.set_ylim(1e-16, 1e10)
     ax.grid(True, which="major", alpha=0.3)
 axes[0].set_ylabel(r"$\|\partial L / \partial h_t\|$")
-axes[1].legend(fontsize=8, loc="lower right")
+axes[1].legend(fontsize=9, loc="lower right")
 plt.show()
 
 # %%

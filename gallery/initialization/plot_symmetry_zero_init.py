@@ -79,7 +79,7 @@ ax_units.set_xlabel(r"$W^{(1)}_{1j}$")
 ax_units.set_ylabel(r"$W^{(1)}_{2j}$")
 ax_units.axhline(0.0, color="0.8", linewidth=0.8, zorder=0)
 ax_units.axvline(0.0, color="0.8", linewidth=0.8, zorder=0)
-ax_loss.legend(fontsize=8)
+ax_loss.legend(fontsize=10)
 plt.show()
 
 # %%

@@ -86,7 +86,7 @@ ax_loss.set_xlabel(r"$t$")
 ax_loss.set_ylabel(r"$L$")
 for ax in (ax_fwd, ax_bwd):
     ax.grid(True, which="major", alpha=0.3)
-ax_loss.legend(fontsize=8)
+ax_loss.legend(fontsize=10)
 plt.show()
 
 # %%

@@ -79,7 +79,7 @@ for name, opt in optimizers.items():
 t1, t2 = np.meshgrid(np.linspace(-4.5, 1.5, 200), np.linspace(-1.6, 1.6, 200))
 surface = f(np.stack([t1, t2], axis=-1))
 levels = np.geomspace(0.01, 40, 12)
-fig, axes = plt.subplots(2, 3, figsize=(11, 5.5), sharex=True, sharey=True, layout="constrained")
+fig, axes = plt.subplots(2, 3, figsize=(10, 5.5), sharex=True, sharey=True, layout="constrained")
 for ax, (name, path) in zip(axes.flat, paths.items(), strict=True):
     ax.contour(t1, t2, surface, levels=levels, colors="0.75", linewidths=0.7)
     ax.plot(path[:, 0], path[:, 1], ".-", color="C3", lw=1, ms=3)

@@ -87,7 +87,7 @@ for w_min in (w_global, w_local):
     ax_t.axhline(w_min, color="0.6", ls=":")
 ax_t.set_xlabel(r"$t$")
 ax_t.set_ylabel(r"$w_t$")
-ax_t.legend(fontsize=8)
+ax_t.legend(fontsize=10)
 for ax in (ax_f, ax_t):
     ax.grid(True, alpha=0.3)
 plt.show()

@@ -149,7 +149,7 @@ for ax, act in zip(axes, critical, strict=True):
     ax.axvline(1.0, color="0.4", linewidth=0.8)
     ax.set_xlabel(r"singular value $s$ of the Jacobian $\partial y/\partial x$")
     ax.set_title(f"{titles[act]}, {depth} layers")
-    ax.legend(fontsize=8, loc="upper left")
+    ax.legend(fontsize=10, loc="upper left")
 for ax in axes:
     ax.set_ylabel("number of singular values")
 plt.show()

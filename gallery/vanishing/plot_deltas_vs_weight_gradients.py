@@ -73,7 +73,7 @@ for ax, (init, (forward, deltas, weights)) in zip(axes, results.items(), strict=
     ax.set_title(f"ReLU, {'Xavier' if init == 'xavier_normal' else 'He'}")
     ax.set_xlabel(r"$\ell$")
     ax.grid(True, which="major", alpha=0.3)
-axes[1].legend(fontsize=8, loc="lower right")
+axes[1].legend(fontsize=9, loc="lower right")
 plt.show()
 
 # %%

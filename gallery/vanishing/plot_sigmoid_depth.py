@@ -73,7 +73,7 @@ right.set_xlabel(r"$D$")
 right.set_ylabel(r"$\|\delta^{(1)}\|$")
 for ax in (left, right):
     ax.grid(True, which="major", alpha=0.3)
-left.legend(fontsize=8)
+left.legend(fontsize=9)
 plt.show()
 
 # %%

@@ -58,7 +58,9 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     if "page_path" in metafunc.fixturenames:
         pages = site_pages()
         # An unbuilt site yields one failing case, never zero (silently skipped) cases.
-        metafunc.parametrize("page_path", pages or ["<site not built>"])
+        # Module scope: pytest runs every test of a module on one page before the next
+        # page, so a page is loaded once for all its checks (fixture ``loaded``).
+        metafunc.parametrize("page_path", pages or ["<site not built>"], scope="module")
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
@@ -149,6 +151,17 @@ def shared_page(browser: Browser, base_url: str) -> Iterator[tuple[Page, Recorde
     recorder.attach(context, page)
     yield page, recorder
     context.close()
+
+
+@pytest.fixture(scope="module")
+def loaded(
+    page_path: str, shared_page: tuple[Page, Recorder], base_url: str
+) -> tuple[Page, Recorder]:
+    """``page_path`` loaded once in the shared page, for every check of that page."""
+    page, recorder = shared_page
+    recorder.reset()
+    page.goto(base_url + page_path, wait_until="load")
+    return page, recorder
 
 
 @pytest.fixture

@@ -1,16 +1,42 @@
 """Every built page, in both languages, in headless Chromium: math rendered, images
 loaded, no console errors, no request leaving the local server, a working language
-link, and (on /ko/) no English UI strings."""
+link, (on /ko/) no English UI strings, no serious or critical accessibility violation
+(axe-core), and no sideways scrolling on a phone.
+
+Each page is loaded once (fixture ``loaded``) and every check here runs on that load."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import re
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
 import pytest
+from axe_playwright_python.base import AXE_FILE_PATH
 from playwright.sync_api import Page
+
+#: axe-core as the axe-playwright-python wheel ships it (a test dependency): no network.
+AXE_SOURCE = AXE_FILE_PATH.read_text(encoding="utf-8")
+#: WCAG 2.1 levels A and AA. No preload: axe would fetch every stylesheet again.
+AXE_OPTIONS = {
+    "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
+    "resultTypes": ["violations"],
+    "preload": False,
+}
+SEVERE = ("serious", "critical")
+#: A phone's viewport (CSS px), the narrowest the site must fit without scrolling sideways.
+PHONE = {"width": 375, "height": 740}
+#: Evaluated in the page: how far it scrolls sideways, and the widest culprits.
+SIDEWAYS_JS = """() => {
+  const width = document.documentElement.clientWidth;
+  const culprits = [...document.querySelectorAll("body *")]
+    .filter((el) => el.getBoundingClientRect().right > width + 1)
+    .filter((el) => ![...el.children].some((c) => c.getBoundingClientRect().right > width + 1))
+    .slice(0, 5)
+    .map((el) => `${el.tagName.toLowerCase()}.${[...el.classList].join(".")}`);
+  return { overflow: document.documentElement.scrollWidth - width, culprits };
+}"""
 
 #: Evaluated in the page: wait for MathJax, then count math and rendered math.
 MATH_JS = """async () => {
@@ -80,8 +106,8 @@ CHROME = (
 )
 
 
-def test_page(page_path: str, site_dir: Path, visit: Callable[[str], tuple[Page, Any]]) -> None:
-    page, rec = visit(page_path)
+def test_page(page_path: str, site_dir: Path, loaded: tuple[Page, Any]) -> None:
+    page, rec = loaded
     lang = page_path.split("/", 1)[0]
 
     math = page.evaluate(MATH_JS)
@@ -115,3 +141,50 @@ def test_page(page_path: str, site_dir: Path, visit: Callable[[str], tuple[Page,
 @pytest.mark.parametrize("lang", ["en", "ko"])
 def test_every_language_has_pages(lang: str, site_dir: Path) -> None:
     assert len(list((site_dir / lang).rglob("*.html"))) > 5
+
+
+def axe_report(violations: list[dict[str, Any]]) -> str:
+    """One line per violation and up to three of its elements."""
+    lines = []
+    for v in violations:
+        targets = [" ".join(map(str, node["target"])) for node in v["nodes"][:3]]
+        lines.append(f"{v['id']} ({v['impact']}, {len(v['nodes'])} nodes): {v['help']}: {targets}")
+    return "\n".join(lines)
+
+
+def test_no_serious_accessibility_violation(loaded: tuple[Page, Any]) -> None:
+    page, _ = loaded
+    page.add_script_tag(content=AXE_SOURCE)
+    result = page.evaluate("(options) => axe.run(document, options)", AXE_OPTIONS)
+    severe = [v for v in result["violations"] if v["impact"] in SEVERE]
+    assert not severe, "axe-core:\n" + axe_report(severe)
+
+
+def test_no_sideways_scrolling_on_a_phone(loaded: tuple[Page, Any]) -> None:
+    page, _ = loaded
+    desktop = page.viewport_size
+    page.set_viewport_size(PHONE)
+    try:
+        found = page.evaluate(SIDEWAYS_JS)
+    finally:
+        if desktop is not None:
+            page.set_viewport_size(desktop)
+    assert found["overflow"] <= 0, f"scrolls {found['overflow']} px sideways: {found['culprits']}"
+
+
+#: Evaluated in the page: the alt text of every figure a notebook cell produced.
+CELL_FIGURES_JS = """() => [...document.querySelectorAll(".cell_output img")]
+  .map((img) => ({ src: img.getAttribute("src"), alt: img.getAttribute("alt") || "" }))"""
+HANGUL = re.compile("[\uac00-\ud7a3]")
+
+
+def test_notebook_figures_have_alt_text_in_the_page_language(
+    page_path: str, loaded: tuple[Page, Any]
+) -> None:
+    page, _ = loaded
+    for figure in page.evaluate(CELL_FIGURES_JS):
+        alt = figure["alt"]
+        assert len(alt.split()) >= 5, f"{figure['src']}: no alt text that says what it shows"
+        assert not alt.endswith(".png"), f"{figure['src']}: alt text is the file name"
+        if page_path.startswith("ko/"):
+            assert HANGUL.search(alt), f"{figure['src']}: alt text not translated: {alt!r}"

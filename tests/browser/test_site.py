@@ -150,3 +150,16 @@ def test_browser_splits_and_stems_like_the_index(open_page: Open) -> None:
         samples,
     )
     assert got == [[ks.stem(w) for w in ks.split(t)] for t in samples]
+
+
+@pytest.mark.parametrize("path", ["", "en/index.html", "ko/index.html"])
+def test_first_load_has_a_favicon_and_no_console_error(open_page: Open, path: str) -> None:
+    """A fresh browser (nothing cached) opening the site: no error, and an icon that loads."""
+    page, rec = open_page(path)
+    page.wait_for_load_state("networkidle")
+    icon = page.locator("link[rel='icon']").first.evaluate("link => link.href")
+    response = page.request.get(icon)
+    assert response.ok, f"favicon {icon}: {response.status}"
+    assert response.headers["content-type"].startswith("image/"), response.headers
+    assert not rec.errors, f"console errors: {rec.errors}"
+    assert not rec.failed, f"failed requests: {rec.failed}"

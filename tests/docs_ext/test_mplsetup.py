@@ -54,3 +54,32 @@ def test_missing_glyph_in_text_fails() -> None:
 def test_missing_glyph_in_mathtext_fails() -> None:
     with pytest.raises(RuntimeError, match="dummy symbol"):
         _render(r"$x$ क")
+
+
+def test_text_size_at_page_width_follows_figure_width() -> None:
+    fig, ax = plt.subplots(figsize=(6.0, 3.0), dpi=100)
+    ax.set_title("t", fontsize=10)
+    # 600 px wide, narrower than the column: shown at its own size, 10 pt = 13.9 px
+    assert max(px for px, text in mplsetup.text_sizes_px(fig) if text == "t") == pytest.approx(
+        10 * 100 / 72
+    )
+    fig.set_figwidth(13.12)  # twice the column: shrunk to half
+    sizes = dict((text, px) for px, text in mplsetup.text_sizes_px(fig))
+    assert sizes["t"] == pytest.approx(10 / 72 * mplsetup.COLUMN_PX / 13.12)
+
+
+def test_readable_figure_passes_and_dense_grid_fails() -> None:
+    fig, ax = plt.subplots(figsize=(6.4, 3.6))
+    ax.plot([0, 1], label="a")
+    ax.legend(fontsize=9)
+    mplsetup.check_text_size(fig)  # no exception
+    fig, axes = plt.subplots(2, 5, figsize=(11.0, 5.4))  # tick labels 10 pt -> 8.3 px
+    with pytest.raises(mplsetup.FigureTextTooSmall, match="under 9 px"):
+        mplsetup.check_text_size(fig)
+
+
+def test_figures_of_one_block_share_the_column() -> None:
+    for _ in range(2):  # side by side, each gets half the column
+        plt.subplots(figsize=(6.4, 3.6))[1].plot([0, 1])
+    with pytest.raises(mplsetup.FigureTextTooSmall):
+        mplsetup.check_open_figures()
