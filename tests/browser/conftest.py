@@ -22,6 +22,7 @@ from playwright.sync_api import (
     BrowserContext,
     ConsoleMessage,
     Page,
+    Request,
     Response,
     Route,
     sync_playwright,
@@ -116,8 +117,15 @@ class Recorder:
         context.route("**/*", self._route)
         page.on("console", self._console)
         page.on("pageerror", lambda exc: self.errors.append(f"pageerror: {exc}"))
-        page.on("requestfailed", lambda req: self.failed.append(req.url))
+        page.on("requestfailed", self._failed)
         page.on("response", self._response)
+
+    def _failed(self, request: Request) -> None:
+        # A request the browser cancels because the test moved on (the favicon and web
+        # fonts load lazily) is not a failure; a missing file is a 404 response instead.
+        if (request.failure or "").startswith("net::ERR_ABORTED"):
+            return
+        self.failed.append(f"{request.url} ({request.failure})")
 
     def _route(self, route: Route) -> None:
         url = route.request.url
