@@ -493,7 +493,22 @@ def correlation_fixed_point(
     act = _activation(activation)
     w, b = _variances(sw2, sb2)
     q = fixed_point(w, b, act, quad=quad)
-    x1 = chi1(w, b, act, q=q, quad=quad)
+    return _correlation_fixed_point(
+        act, w, b, q, chi1(w, b, act, q=q, quad=quad), tol, max_iter, quad
+    )
+
+
+def _correlation_fixed_point(
+    act: Activation,
+    w: Array,
+    b: Array,
+    q: Array,
+    x1: Array,
+    tol: float,
+    max_iter: int,
+    quad: Quadrature,
+) -> tuple[Array, Array]:
+    """:func:`correlation_fixed_point` given q* and chi_1 already computed."""
     shape = w.shape
     w, b, q, x1 = (np.ravel(a) for a in (w, b, q, x1))
     c = np.ones(w.shape)
@@ -583,9 +598,11 @@ def depth_scales(
     act = _activation(activation)
     w, b = _variances(sw2, sb2)
     q = fixed_point(w, b, act, quad=quad)
-    c_star, chi_c = correlation_fixed_point(w, b, act, quad=quad)
+    x1 = chi1(w, b, act, q=q, quad=quad)
+    # q* and chi_1 once, shared with the correlation fixed point
+    c_star, chi_c = _correlation_fixed_point(act, w, b, q, x1, 1e-12, 200, quad)
     slope = variance_map_slope(q, w, act, quad)
-    return DepthScales(q, chi1(w, b, act, q=q, quad=quad), _depth(slope), c_star, _depth(chi_c))
+    return DepthScales(q, x1, _depth(slope), c_star, _depth(chi_c))
 
 
 class PhaseDiagram(NamedTuple):
