@@ -30,7 +30,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from vanishing._validation import check_array, check_positive
+from vanishing._validation import check_array, check_positive, lookup_name
 
 __all__ = [
     "ACTIVATIONS",
@@ -788,18 +788,13 @@ def get_activation(name: str | Activation, **params: Any) -> Activation:
     >>> get_activation("softmax")
     Traceback (most recent call last):
     ...
-    ValueError: unknown activation 'softmax'; expected one of: elu, gelu, identity, ...
+    ValueError: unknown activation 'softmax': activation must be one of 'elu', 'gelu', ...
     """
     if isinstance(name, Activation):
         if params:
             raise ValueError("parameters cannot be bound to an Activation instance; pass its name")
         return name
-    if not isinstance(name, str):
-        raise TypeError(f"activation must be a name (str) or an Activation, got {name!r}")
-    key = _ALIASES.get(name.lower(), name.lower())
-    if key not in _PAIRS:
-        valid = sorted([*_PAIRS, *_ALIASES])
-        raise ValueError(f"unknown activation {name!r}; expected one of: {', '.join(valid)}")
+    key = lookup_name(name, "activation", _PAIRS, _ALIASES)
     forward, derivative, allowed = _PAIRS[key]
     unknown = sorted(set(params) - set(allowed))
     if unknown:

@@ -26,7 +26,7 @@ from typing import Any, NamedTuple
 import numpy as np
 from numpy.typing import ArrayLike
 
-from vanishing._validation import check_array, check_positive
+from vanishing._validation import check_array, check_like_params, check_positive
 
 __all__ = [
     "GradCheckResult",
@@ -386,20 +386,10 @@ def check_param_gradients(
             "params and grads must be dicts of arrays, got "
             f"{type(params).__name__} and {type(grads).__name__}"
         )
-    if set(params) != set(grads):
-        missing = sorted(set(params) - set(grads))
-        extra = sorted(set(grads) - set(params))
-        raise ValueError(
-            f"grads must have exactly the keys of params: missing {missing}, unexpected {extra}"
-        )
+    analytic = check_like_params(grads, params, "grads")
     results = {}
     for key, p in params.items():
         arr = _check_float64_inplace(p, f"params[{key!r}]")
-        a = check_array(grads[key], f"grads[{key!r}]")
-        if a.shape != arr.shape:
-            raise ValueError(
-                f"grads[{key!r}] must have the shape of params[{key!r}] {arr.shape}, got {a.shape}"
-            )
         numeric = _central_differences(loss_fn, arr, h, f"params[{key!r}]")
-        results[key] = _compare(a, numeric, r, t)
+        results[key] = _compare(analytic[key], numeric, r, t)
     return results

@@ -43,6 +43,7 @@ from vanishing._validation import (
     check_choice,
     check_positive,
     check_positive_int,
+    lookup_name,
 )
 
 __all__ = [
@@ -728,7 +729,7 @@ def get_initializer(name: str | Initializer) -> Initializer:
     Parameters
     ----------
     name : str or callable
-        A key of :data:`INITIALIZERS`.
+        A key of :data:`INITIALIZERS` (case-insensitive).
 
     Returns
     -------
@@ -752,4 +753,4 @@ def get_initializer(name: str | Initializer) -> Initializer:
             "the edge-of-chaos initializer depends on the activation: use "
             "vanishing.meanfield.edge_of_chaos(activation), or MLP(..., init='edge_of_chaos')"
         )
-    return INITIALIZERS[check_choice(name, "initializer", tuple(INITIALIZERS))]
+    return INITIALIZERS[lookup_name(name, "initializer", INITIALIZERS)]

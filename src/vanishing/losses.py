@@ -25,7 +25,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike
 
-from vanishing._validation import check_array, check_choice, check_same_shape
+from vanishing._validation import check_array, check_same_shape, lookup_name
 
 __all__ = [
     "LOSSES",
@@ -461,7 +461,7 @@ def get_loss(name: str) -> LossFn:
     Parameters
     ----------
     name : str
-        A key of :data:`LOSSES`, e.g. ``"mse"`` or ``"cross_entropy"`` (case-sensitive).
+        A key of :data:`LOSSES`, e.g. ``"mse"`` or ``"cross_entropy"`` (case-insensitive).
 
     Returns
     -------
@@ -482,6 +482,6 @@ def get_loss(name: str) -> LossFn:
     >>> get_loss("hinge")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    ValueError: loss must be one of 'bce_with_logits', ..., 'softmax_cross_entropy', got 'hinge'
+    ValueError: unknown loss 'hinge': loss must be one of 'bce_with_logits', ...
     """
-    return LOSSES[check_choice(name, "loss", LOSSES)]
+    return LOSSES[lookup_name(name, "loss", LOSSES)]
