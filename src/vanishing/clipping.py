@@ -24,7 +24,9 @@ from vanishing._validation import check_array, check_positive
 __all__ = ["clip_by_global_norm", "clip_by_value", "global_norm"]
 
 _G = TypeVar("_G", np.ndarray, dict[str, np.ndarray])
-_TINY = {np.dtype(t): float(np.finfo(t).tiny) for t in (np.float16, np.float32, np.float64)}
+_TINY: dict[np.dtype[Any], float] = {
+    np.dtype(t): float(np.finfo(t).tiny) for t in (np.float16, np.float32, np.float64)
+}
 
 
 def _sumsq(a: np.ndarray) -> float:

@@ -48,8 +48,8 @@ from vanishing._validation import (
     skip_finite_checks,
 )
 from vanishing.activations import Activation, get_activation
+from vanishing.datasets import as_generator
 from vanishing.initializers import Initializer, get_initializer
-from vanishing.layers import as_generator
 
 __all__ = [
     "RNNCache",
