@@ -115,7 +115,6 @@ def global_norm(grads: np.ndarray | Mapping[str, Any]) -> float:
 
     Examples
     --------
-    >>> import numpy as np
     >>> global_norm({"W": np.array([[3.0]]), "b": np.array([4.0])})
     5.0
     >>> round(global_norm(np.array([1e200, 1e200])) / 1e200, 6)  # no overflow
@@ -175,7 +174,6 @@ def clip_by_global_norm(
 
     Examples
     --------
-    >>> import numpy as np
     >>> clipped, norm = clip_by_global_norm(np.array([3.0, 4.0]), 1.0)
     >>> norm
     5.0
@@ -215,7 +213,6 @@ def clip_by_value(
 
     Examples
     --------
-    >>> import numpy as np
     >>> clip_by_value(np.array([-3.0, 0.5, 4.0]), 1.0)
     array([-1. ,  0.5,  1. ])
     >>> clip_by_value({"b": np.array([2.0, -0.1])}, 1.0)

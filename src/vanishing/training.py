@@ -198,7 +198,6 @@ class History:
 
         Examples
         --------
-        >>> import numpy as np
         >>> from vanishing.network import MLP
         >>> X = np.random.default_rng(0).standard_normal((64, 3))
         >>> h = train(MLP([3, 8, 2], rng=0), X, (X[:, 0] > 0).astype(int), epochs=2, rng=0)
@@ -281,7 +280,6 @@ def accuracy(net: Sequential, X: ArrayLike, labels: ArrayLike) -> float:
 
     Examples
     --------
-    >>> import numpy as np
     >>> from vanishing.layers import Dense
     >>> from vanishing.network import Sequential
     >>> net = Sequential([Dense(2, 2, init="zeros")])
@@ -310,7 +308,6 @@ def evaluate(
 
     Examples
     --------
-    >>> import numpy as np
     >>> from vanishing.layers import Dense
     >>> from vanishing.network import Sequential
     >>> net = Sequential([Dense(3, 4, init="zeros")])   # uniform over 4 classes
@@ -518,7 +515,6 @@ def train(
 
     Examples
     --------
-    >>> import numpy as np
     >>> from vanishing.network import MLP
     >>> from vanishing.optimizers import SGD
     >>> X = np.random.default_rng(0).standard_normal((100, 4))
