@@ -42,10 +42,9 @@ _SKIP_FINITE: contextvars.ContextVar[bool] = contextvars.ContextVar(
 def skip_finite_checks() -> Iterator[None]:
     """Within this block, :func:`check_array` does not scan arrays for ``nan`` and ``inf``.
 
-    For internal hot paths: :class:`vanishing.network.Sequential` checks its input once and
-    runs its layers inside this block, so a value that overflows inside the network
-    propagates (as in PyTorch) and :func:`vanishing.training.train` names where it came
-    from. Types, dtypes and shapes are still checked.
+    For hot paths whose input was checked once (:meth:`vanishing.network.Sequential.forward`,
+    the steps of :func:`vanishing.training.train`): an overflow inside then propagates, as
+    in PyTorch. Types, dtypes and shapes are still checked.
 
     Examples
     --------
@@ -84,26 +83,13 @@ def check_array(
 ) -> np.ndarray:
     """Convert an array-like to an ndarray and check its dimensions, dtype and values.
 
-    An ndarray of an accepted dtype is returned as is (no copy).
-
-    Parameters
-    ----------
-    ndim : int or sequence of int, optional
-        Accepted number(s) of dimensions (default: any).
-    dtype_kind : {'f', 'i'} or None, default 'f'
-        ``'f'``: floats keep their dtype, integers and booleans become float64. ``'i'``:
-        integers only (even integral floats are rejected). ``None``: any numeric dtype.
-    finite : bool, default True
-        Reject ``nan`` and ``inf``.
-    shape_hint : str, optional
-        The expected shape in words, e.g. ``"(n_samples, n_classes)"``, for the message.
-
-    Raises
-    ------
-    TypeError
-        Not numeric, or the wrong dtype kind.
-    ValueError
-        Ragged, the wrong number of dimensions, or non-finite values with `finite`.
+    An ndarray of an accepted dtype is returned as is (no copy). `ndim` is the accepted
+    number(s) of dimensions and `shape_hint` the expected shape in words for the message.
+    `dtype_kind` ``'f'`` keeps float dtypes and turns integers and booleans into float64,
+    ``'i'`` accepts integers only (even integral floats raise), ``None`` any numeric dtype.
+    `finite` rejects ``nan`` and ``inf``. Raises :class:`TypeError` for a non-numeric array
+    or the wrong dtype kind, :class:`ValueError` for a ragged one, the wrong dimensions or
+    non-finite values.
 
     Examples
     --------
