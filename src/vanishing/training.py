@@ -332,7 +332,6 @@ def evaluate(
 # --------------------------------------------------------------------------------------
 class _StepLog(NamedTuple):
     loss: float
-    output: Array
     grad_norm: float  # before clipping
     weight_norms: list[float]  # per Dense layer, when asked for
     delta_norms: list[float]
@@ -350,7 +349,7 @@ def _train_step(
     layers: bool,
     step: int,
     epoch: int,
-) -> tuple[_StepLog, Any]:
+) -> tuple[_StepLog, Array, Any]:
     """Forward, loss, backward, global norm, clipping and the in-place update of one batch.
 
     Nothing is scanned for ``nan``/``inf``: a finite loss and a finite global gradient norm
@@ -365,7 +364,7 @@ def _train_step(
     grad_norm = _norm(back.grads.values()) if back is not None else math.nan
     if back is None or not math.isfinite(grad_norm):
         raise _non_finite_error(net, cache, back, value, step=step, epoch=epoch)
-    log = _StepLog(value, out, grad_norm, [], [])
+    log = _StepLog(value, grad_norm, [], [])
     if layers:
         log.weight_norms.extend(weight_gradient_norms(net, back.grads).values())
         log.delta_norms.extend(delta_norms(net, back).values())
@@ -374,7 +373,7 @@ def _train_step(
             g *= coef
     with skip_finite_checks():  # the finite norm proved them finite
         state = opt.step(net.params, back.grads, state)
-    return log, state
+    return log, out, state
 
 
 def _first_bad(arrays: Mapping[str, np.ndarray], keys: Sequence[str]) -> str | None:
@@ -570,7 +569,7 @@ def train(
             idx = None if order is None else order[start : start + bs]
             xb, yb = (X_arr, y_arr) if idx is None else (X_arr[idx], y_arr[idx])
             record = (step - 1) % record_every == 0
-            log, state = _train_step(
+            log, out, state = _train_step(
                 net,
                 xb,
                 yb,
@@ -583,7 +582,7 @@ def train(
                 epoch=epoch,
             )
             loss_sum += log.loss * xb.shape[0]
-            correct += _n_correct(log.output, yb) if task is not None else 0
+            correct += _n_correct(out, yb) if task is not None else 0
             if record:
                 records.append((step, log))
         val_loss = val_acc = math.nan
