@@ -1,14 +1,10 @@
-r"""Gradient clipping: the standard first aid for *exploding* gradients (it does nothing for
-vanishing ones, and treats the symptom, not the cause).
+r"""Gradient clipping: first aid for *exploding* gradients (the symptom, not the cause; it
+does nothing for vanishing ones). Also the one home of the overflow-safe norm.
 
-`grads` is always one array or a dict of arrays keyed by parameter name (the layout of
-:mod:`vanishing.optimizers`); the result is new arrays of the same dtypes in the same
-container. A ``nan`` or ``inf`` raises :class:`ValueError` naming its key instead of being
-clipped: scaling a ``nan`` gives ``nan``, and clipping an ``inf`` to a finite value hides a bug.
-An entry that is not a real numeric array raises :class:`TypeError`.
-
-This module is also the library's one home of the overflow-safe norm (:func:`global_norm`),
-which :mod:`vanishing.diagnostics` and :func:`vanishing.training.train` use too.
+`grads` is one array or a dict of arrays keyed by parameter name; results are new arrays of
+the same dtypes in the same container. A ``nan`` or ``inf`` raises :class:`ValueError` naming
+its key instead of being clipped (scaling a ``nan`` gives ``nan``; clipping an ``inf`` hides a
+bug); an entry that is not a real numeric array raises :class:`TypeError`.
 """
 
 from __future__ import annotations
@@ -160,12 +156,10 @@ def clip_by_global_norm(
     :math:`g \leftarrow c\, g / \lVert g \rVert`. Like ``torch.nn.utils.clip_grad_norm_``,
     every gradient is multiplied by
 
-    .. math::
+    .. math:: \text{coef} = \min\Bigl(1, \frac{c}{\lVert g \rVert_2 + \varepsilon}\Bigr):
 
-        \text{coef} = \min\Bigl(1, \frac{c}{\lVert g \rVert_2 + \varepsilon}\Bigr),
-
-    so gradients inside the ball are unchanged and the clipped norm is
-    :math:`c \lVert g \rVert / (\lVert g \rVert + \varepsilon)`, a hair below :math:`c`.
+    gradients inside the ball are unchanged; the clipped norm,
+    :math:`c \lVert g \rVert / (\lVert g \rVert + \varepsilon)`, is a hair below :math:`c`.
 
     References
     ----------
