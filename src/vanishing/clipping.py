@@ -1,5 +1,7 @@
-r"""Gradient clipping: first aid for *exploding* gradients (the symptom, not the cause; it
-does nothing for vanishing ones). Also the one home of the overflow-safe norm.
+r"""Gradient clipping: the standard first aid for *exploding* gradients.
+
+It treats the symptom, not the cause, and does nothing for vanishing gradients. This module
+is also the one home of the overflow-safe norm.
 
 `grads` is one array or a dict of arrays keyed by parameter name; results are new arrays of
 the same dtypes in the same container. A ``nan`` or ``inf`` raises :class:`ValueError` naming
