@@ -26,6 +26,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from vanishing._validation import check_array, check_choice, check_same_shape
+from vanishing.activations import sigmoid, softplus
 
 __all__ = [
     "LOSSES",
@@ -125,12 +126,6 @@ def mean_squared_error(y_pred: ArrayLike, y_true: ArrayLike) -> tuple[float, np.
     return value, grad
 
 
-def _sigmoid64(z: np.ndarray) -> np.ndarray:
-    """Overflow-free logistic sigmoid of a float64 array."""
-    e = np.exp(-np.abs(z))  # in (0, 1]: never overflows
-    return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
-
-
 def binary_cross_entropy_with_logits(
     logits: ArrayLike, targets: ArrayLike
 ) -> tuple[float, np.ndarray]:
@@ -215,9 +210,8 @@ def binary_cross_entropy_with_logits(
         )
     z = _float64(z_a)
     t = _float64(t_a)
-    softplus = np.maximum(z, 0.0) + np.log1p(np.exp(-np.abs(z)))
-    value = float(np.mean(softplus - t * z))
-    grad = ((_sigmoid64(z) - t) / z.size).astype(z_a.dtype, copy=False)
+    value = float(np.mean(softplus(z) - t * z))
+    grad = ((sigmoid(z) - t) / z.size).astype(z_a.dtype, copy=False)
     return value, grad
 
 
