@@ -113,10 +113,9 @@ def weight_gradient_norms(net: Sequential, grads: Mapping[str, ArrayLike]) -> di
 
     Notes
     -----
-    :math:`\partial L/\partial W^{(l)} = a^{(l-1)\top} \delta^{(l)}` mixes the forward
-    activations and the backward deltas: with ReLU and Xavier init the activations shrink
-    by the same factor per layer as the deltas grow towards the output, so the weight
-    gradients look alike across layers while the deltas vanish.
+    :math:`\partial L/\partial W^{(l)} = a^{(l-1)\top} \delta^{(l)}`: with ReLU and Xavier
+    init the activations shrink per layer as fast as the deltas grow towards the output,
+    so the weight gradients look alike across layers while the deltas vanish.
 
     Examples
     --------
@@ -226,16 +225,13 @@ class ActivationStats(NamedTuple):
     ----------
     name, activation : str
         The layer's path (``"1"``, ``"2.block.2"``...) and its activation's name.
-    mean, std : float
-        Over all entries (samples and units).
+    mean, std, zero_fraction : float
+        Over all entries (samples and units); the fraction exactly zero.
     saturated_fraction : float
         Entries within ``saturation_tol`` of a bound of a saturating activation (sigmoid:
         0 or 1; tanh and softsign: -1 or 1); ``nan`` for other activations.
     dead_fraction : float
-        ReLU only (else ``nan``): units that are zero for *every* sample of the batch, so
-        that on this batch they receive no gradient.
-    zero_fraction : float
-        Entries exactly zero.
+        ReLU only (else ``nan``): units zero for *every* sample, so without gradient.
 
     Examples
     --------
@@ -327,12 +323,10 @@ def update_to_data_ratio(
 
     Notes
     -----
-    Karpathy's rule of thumb (CS231n notes; "makemore" part 3): the ratio should be around
-    :math:`10^{-3}`, i.e. :math:`\log_{10} \approx -3`. Much lower (:math:`-5`, say) and the
-    layer hardly learns, which is how vanishing gradients look during training with SGD;
-    much higher (:math:`-1`) and the learning rate is too large for that layer. Adam's
-    steps are about ``lr`` per entry whatever the gradient scale, which hides vanishing
-    gradients from this check.
+    Karpathy's rule of thumb (CS231n notes; "makemore" part 3): :math:`\log_{10} \approx -3`.
+    Much lower (:math:`-5`) and the layer hardly learns, as vanishing gradients look under
+    SGD; much higher (:math:`-1`) and its learning rate is too large. Adam's steps are about
+    ``lr`` per entry whatever the gradient scale, which hides vanishing gradients here.
 
     Examples
     --------
