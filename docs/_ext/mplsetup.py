@@ -14,10 +14,10 @@
   figure with tofu (empty boxes) can never ship.
 * Fails a figure whose smallest text would show below :data:`MIN_TEXT_PX` CSS pixels in
   the page's text column (:func:`check_text_size`): a gallery figure through the
-  scraper :class:`CheckedScraper`, a notebook figure through IPython hooks around the
-  inline backend's. Both check the figure at the draw that saves or shows it
-  (:class:`CheckWhenDrawn`), not with a draw of their own: drawing a figure with a
-  constrained layout costs as much as saving it.
+  scraper :class:`CheckedScraper`, a notebook figure through the inline backend's
+  display formatter (wrapped when :func:`setup` runs in a kernel). Both check the
+  figure at the draw that saves or shows it (:class:`CheckWhenDrawn`), not with a draw
+  of their own: drawing a figure with a constrained layout costs as much as saving it.
 
 Used in two places:
 
@@ -205,16 +205,21 @@ class CheckWhenDrawn:
     figure too small, and checks (drawing it) any figure that was not drawn meanwhile.
     """
 
-    def __init__(self, column_px: float = COLUMN_PX, side_by_side: bool = True) -> None:
+    def __init__(
+        self,
+        figures: list[Any] | None = None,
+        column_px: float = COLUMN_PX,
+        side_by_side: bool = True,
+    ) -> None:
         import matplotlib.pyplot as plt
 
-        figures = [plt.figure(number) for number in plt.get_fignums()]
+        if figures is None:  # every open pyplot figure
+            figures = [plt.figure(number) for number in plt.get_fignums()]
         # sphinx-gallery puts the figures of one block side by side; a notebook cell's
         # figures are shown one below the other
         self._column_px = column_px / len(figures) if side_by_side and figures else column_px
         self._sizes: dict[int, list[tuple[float, str]]] = {}
         self._figures = {id(fig): fig for fig in figures}
-        self.figures = len(figures)
         self._px_per_pt = {id(fig): _px_per_pt(fig, self._column_px) for fig in figures}
         self._connections = [
             (fig, fig.canvas.mpl_connect("draw_event", self._drawn)) for fig in figures
@@ -263,8 +268,17 @@ class CheckedScraper:
         return hash(CheckedScraper)
 
 
+#: The image formats the inline backend renders figures to.
+_IMAGE_MIMETYPES = ("image/png", "image/jpeg", "image/svg+xml", "application/pdf")
+
+
 def _install_notebook_check() -> None:
-    """In an IPython kernel: check each figure just before the inline backend shows it."""
+    """In an IPython kernel: check each figure as the inline backend renders it.
+
+    The inline backend shows a figure (``plt.show()``, ``display(fig)``, or at the end
+    of the cell) through IPython's display formatter for :class:`~matplotlib.figure.Figure`;
+    that formatter is wrapped, so every figure shown is checked, at the draw that renders it.
+    """
     try:
         from IPython import get_ipython
     except ImportError:
@@ -272,57 +286,63 @@ def _install_notebook_check() -> None:
     shell = get_ipython()
     if shell is None:
         return
-    events = shell.events
-    if _check_before_show in events.callbacks["post_execute"]:
-        return
-    if os.environ.get(TIMES_ENV):
+    import matplotlib
+    import matplotlib.pyplot as plt
+    from matplotlib.figure import Figure
+
+    # Load the backend now (matplotlib selects it lazily): the inline backend registers
+    # its formatters as it loads. Closes open figures: there are none in a set-up cell.
+    plt.switch_backend(matplotlib.get_backend())
+
+    formatters = shell.display_formatter.formatters
+    wrapped = False
+    for mimetype in _IMAGE_MIMETYPES:
+        formatter = formatters[mimetype] if mimetype in formatters else None
+        render = formatter.type_printers.get(Figure) if formatter is not None else None
+        if render is not None and not getattr(render, "checks_text_size", False):
+            formatter.for_type(Figure, _checked(render))
+            wrapped = True
+    already = any(
+        getattr(formatters[m].type_printers.get(Figure), "checks_text_size", False)
+        for m in _IMAGE_MIMETYPES
+        if m in formatters
+    )
+    if not (wrapped or already):
+        raise RuntimeError(
+            f"no display formatter renders figures (backend {matplotlib.get_backend()!r}):"
+            " their text size would go unchecked"
+        )
+    if wrapped and os.environ.get(TIMES_ENV):
         import atexit
 
         atexit.register(_record_kernel_time)
-    # Registered before the inline backend's own post_execute callback (which draws,
-    # shows and closes the figures), and a report after it.
-    # The inline backend shows (and closes) figures in its own post_execute callback:
-    # ours must come first, so the backend's is put back after it, and the report after
-    # that. Importing pyplot selects the backend, which registers its callback.
-    import matplotlib.pyplot  # noqa: F401
-    from matplotlib_inline.backend_inline import flush_figures
-
-    had_flush = flush_figures in events.callbacks["post_execute"]
-    if had_flush:
-        events.unregister("post_execute", flush_figures)
-    events.register("post_execute", _check_before_show)
-    if had_flush:
-        events.register("post_execute", flush_figures)
-    events.register("post_execute", _report_after_show)
-
-
-#: The check of the figures the running cell left open (the inline backend shows them),
-#: and when it started.
-_pending: list[tuple[CheckWhenDrawn, tuple[float, float]]] = []
 
 
 def _since(start: tuple[float, float]) -> tuple[float, float]:
     return time.perf_counter() - start[0], time.process_time() - start[1]
 
 
-def _check_before_show() -> None:
-    """Check each figure of the cell when the inline backend draws it to show it."""
-    start = time.perf_counter(), time.process_time()
-    _pending[:] = [(CheckWhenDrawn(side_by_side=False), start)]
+def _checked(render: Any) -> Any:
+    """``render(fig)``, checking the figure's text size at the draw that renders it.
 
+    Too small text is reported on the cell's stderr, which myst-nb turns into a warning
+    (``nb_output_stderr = "warn"``), an error with ``-W``: an exception in a formatter
+    would only be printed by IPython, not fail the cell."""
 
-def _report_after_show() -> None:
-    """Report too small text on the cell's stderr, which myst-nb turns into a warning
-    (``nb_output_stderr = "warn"``), an error with ``-W``. An exception here would only
-    be printed by IPython, not fail the cell."""
-    while _pending:
-        check, start = _pending.pop()
-        if check.figures:
-            record_time("notebook-figures", *_since(start))
+    def render_checked(fig: Any) -> Any:
+        start = time.perf_counter(), time.process_time()
+        check = CheckWhenDrawn([fig], side_by_side=False)
         try:
-            check.finish()
-        except FigureTextTooSmall as error:
-            print(f"FigureTextTooSmall: {error}", file=sys.stderr)
+            return render(fig)
+        finally:
+            record_time("notebook-figures", *_since(start))
+            try:
+                check.finish()
+            except FigureTextTooSmall as error:
+                print(f"FigureTextTooSmall: {error}", file=sys.stderr)
+
+    render_checked.checks_text_size = True  # type: ignore[attr-defined]
+    return render_checked
 
 
 def _record_kernel_time() -> None:

@@ -122,14 +122,16 @@ def test_check_when_drawn_shares_the_column_side_by_side() -> None:
 
 def test_notebook_figure_with_small_text_is_reported_on_stderr() -> None:
     """In a Jupyter kernel (as myst-nb runs the pages): a too dense figure is reported on
-    the cell's stderr when the inline backend shows it; a readable one is not."""
+    the cell's stderr when the inline backend shows it, at the cell's end or by
+    ``plt.show()``; a readable one is not."""
     import nbformat
     from nbclient import NotebookClient
 
     cells = [
         "import mplsetup\nmplsetup.setup()\nimport matplotlib.pyplot as plt",
-        "fig, axes = plt.subplots(2, 5, figsize=(11.0, 5.4))",
+        "fig, axes = plt.subplots(2, 5, figsize=(11.0, 5.4))",  # shown at the cell's end
         "fig, ax = plt.subplots(figsize=(6.4, 3.6))",
+        "fig, axes = plt.subplots(2, 5, figsize=(11.0, 5.4))\nplt.show()\nprint('after')",
     ]
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in cells])
     ext = Path(mplsetup.__file__).parent  # the kernel imports mplsetup from its cwd
@@ -144,3 +146,4 @@ def test_notebook_figure_with_small_text_is_reported_on_stderr() -> None:
 
     assert "FigureTextTooSmall" in stderr(1) and "under 9 px" in stderr(1)
     assert stderr(2) == "" and images(2) == 1
+    assert "FigureTextTooSmall" in stderr(3) and images(3) == 1  # shown by plt.show()
