@@ -4,7 +4,9 @@ Usage: ``python benchmarks/bench_build.py [--draft] [--no-clean]``
 
 Cold: removes the build tree (HTML, doctrees, the notebook execution cache), the gallery
 output and the generated API pages, and the derived font cache, then runs
-``python docs/build.py``. No-op: runs it again with nothing changed. Targets (issue 12) on
+``python docs/build.py``. No-op: runs it again with nothing changed (it compares the
+inputs with those of the last build and skips Sphinx), then once more with ``--force``
+(Sphinx runs and finds nothing to do). Targets (issue 12) on
 the project's 2-core machine, otherwise idle: cold <= 60 s, no-op <= 10 s.
 
 The breakdown comes from the build itself: each ``sphinx-build`` writes the wall and CPU
@@ -68,15 +70,24 @@ def timed(cmd: list[str], **kwargs: Any) -> tuple[float, float, subprocess.Compl
 
 def build(extra: list[str]) -> dict[str, Any]:
     """Run docs/build.py; return its wall and CPU seconds and each language's record."""
+    for lang in LANGUAGES:  # a language docs/build.py skips writes none
+        (TIMING / f"html-{lang}.json").unlink(missing_ok=True)
     wall, cpu, out = timed([sys.executable, str(DOCS / "build.py"), *extra])
     if out.returncode:
         sys.exit(f"build failed ({out.returncode}):\n{out.stdout[-2000:]}{out.stderr[-4000:]}")
+    skipped = [line for line in out.stdout.splitlines() if "up to date" in line]
     langs = {}
     for lang in LANGUAGES:
         path = TIMING / f"html-{lang}.json"
         if path.is_file():
             langs[lang] = json.loads(path.read_text(encoding="utf-8"))
-    return {"wall": wall, "cpu": cpu, "langs": langs, "gallery": gallery_times()}
+    return {
+        "wall": wall,
+        "cpu": cpu,
+        "langs": langs,
+        "gallery": gallery_times(),
+        "skipped": skipped,
+    }
 
 
 def gallery_times() -> list[tuple[float, str]]:
@@ -146,6 +157,10 @@ def report(name: str, result: dict[str, Any], target: float, kernel: tuple[float
         f"  {'the rest (Python start-up, imports, conf.py)':<46}"
         f"{'':>10}{cpu - phase_cpu:9.1f}  (CPU of both builds together)"
     )
+    for line in result["skipped"]:
+        print(f"  {line.removeprefix('[build] ')}: Sphinx not run")
+    if not langs:
+        return
     print("  where the time goes:")
     for lang, record in langs.items():
         rec = record.get("recorded", {})
@@ -197,6 +212,7 @@ def main() -> None:
         clean()
         cold = build(extra)
     noop = build(extra)
+    sphinx_noop = build([*extra, "--force"])
     after = os.getloadavg()
     kernel = kernel_start()
 
@@ -214,6 +230,7 @@ def main() -> None:
     if not args.no_clean:
         report("cold", cold, COLD_TARGET, kernel)
     report("no-op", noop, NOOP_TARGET, kernel)
+    report("no-op with Sphinx run anyway (--force)", sphinx_noop, NOOP_TARGET, kernel)
 
 
 if __name__ == "__main__":

@@ -225,7 +225,7 @@ html_sidebars = {"index": [], "glossary": [], "bibliography": []}
 # ======================================================================================
 # Build speed
 # ======================================================================================
-def _examples_to_run(gallery_conf: dict[str, Any]) -> list[Path]:
+def _examples_to_run(gallery_conf: dict[str, Any], srcdir: Path) -> list[Path]:
     """The gallery scripts sphinx-gallery will execute: executable, and changed since
     their last run (its own test: the script's MD5 against the ``.md5`` it left)."""
     from sphinx_gallery.gen_rst import executable_script
@@ -234,10 +234,10 @@ def _examples_to_run(gallery_conf: dict[str, Any]) -> list[Path]:
     stale = []
     dirs = zip(gallery_conf["examples_dirs"], gallery_conf["gallery_dirs"], strict=True)
     for src_dir, out_dir in dirs:
-        for script in sorted((DOCS / src_dir).rglob("*.py")):
+        for script in sorted((srcdir / src_dir).rglob("*.py")):
             if not executable_script(script, gallery_conf):
                 continue
-            md5 = DOCS / out_dir / script.relative_to(DOCS / src_dir)
+            md5 = srcdir / out_dir / script.relative_to(srcdir / src_dir)
             md5 = md5.with_name(md5.name + ".md5")
             if not md5.is_file() or md5.read_text() != get_md5sum(script, mode="t"):
                 stale.append(script)
@@ -249,7 +249,7 @@ def _gallery_workers_only_to_run_examples(app: Sphinx) -> None:
     even when no example is to run (a no-op build, the Korean build): 1.5 s of CPU and
     2-3 s of waiting per build, measured. Run in-process then; it only copies files."""
     gallery_conf = app.config.sphinx_gallery_conf
-    if gallery_conf["parallel"] and not _examples_to_run(gallery_conf):
+    if gallery_conf["parallel"] and not _examples_to_run(gallery_conf, Path(app.srcdir)):
         gallery_conf["parallel"] = False
 
 
