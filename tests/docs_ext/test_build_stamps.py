@@ -2,22 +2,19 @@
 
 from __future__ import annotations
 
-import importlib.util
 import os
 from pathlib import Path
 
 import pytest
+
+from tests.docs_ext.conftest import load_script
 
 BUILD_PY = Path(__file__).resolve().parents[2] / "docs" / "build.py"
 
 
 @pytest.fixture(scope="module")
 def build() -> object:
-    spec = importlib.util.spec_from_file_location("docs_build", BUILD_PY)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script(BUILD_PY, "docs_build")
 
 
 @pytest.fixture

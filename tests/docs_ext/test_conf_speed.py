@@ -2,22 +2,19 @@
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 from types import ModuleType
 
 import pytest
+
+from tests.docs_ext.conftest import load_script
 
 CONF = Path(__file__).resolve().parents[2] / "docs" / "conf.py"
 
 
 @pytest.fixture(scope="module")
 def conf() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("docs_conf", CONF)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script(CONF, "docs_conf")
 
 
 def test_examples_to_run_are_the_changed_executable_scripts(
