@@ -10,6 +10,9 @@ import os
 import sys
 from importlib.metadata import version as _version
 from pathlib import Path
+from typing import Any
+
+from sphinx.application import Sphinx
 
 DOCS = Path(__file__).resolve().parent
 BUILD = DOCS / "_build"
@@ -58,6 +61,8 @@ extensions = [
     "korean_citations",  # Korean pages: "He 등 (2015)", "(Glorot와 Bengio, 2010)"
     "explorer",  # interactive figures over build-time data (docs/explorer/)
     "accessibility",  # names for the sidebar's buttons, bibliography list roles
+    "build_timing",  # wall and CPU seconds per phase, for benchmarks/bench_build.py
+    "pages_written",  # a page a parallel writer failed to write fails the build
 ]
 
 exclude_patterns = [
@@ -163,6 +168,8 @@ sphinx_gallery_conf = {
     "min_reported_time": 10**9,
     "write_computation_times": False,
     "show_memory": False,
+    # Each executed example's seconds, for benchmarks/bench_build.py (outside the site).
+    "junit": str(BUILD / "timing" / "gallery-junit.xml"),
     "show_signature": False,
     "remove_config_comments": True,
     "download_all_examples": True,
@@ -213,3 +220,77 @@ html_theme_options = {
 }
 html_context = {"default_mode": "auto"}  # unset, the theme logs a console error
 html_sidebars = {"index": [], "glossary": [], "bibliography": []}
+
+
+# ======================================================================================
+# Build speed
+# ======================================================================================
+def _examples_to_run(gallery_conf: dict[str, Any], srcdir: Path) -> list[Path]:
+    """The gallery scripts sphinx-gallery will execute: executable, and changed since
+    their last run (its own test: the script's MD5 against the ``.md5`` it left)."""
+    from sphinx_gallery.gen_rst import executable_script
+    from sphinx_gallery.utils import get_md5sum
+
+    stale = []
+    dirs = zip(gallery_conf["examples_dirs"], gallery_conf["gallery_dirs"], strict=True)
+    for src_dir, out_dir in dirs:
+        for script in sorted((srcdir / src_dir).rglob("*.py")):
+            if not executable_script(script, gallery_conf):
+                continue
+            md5 = srcdir / out_dir / script.relative_to(srcdir / src_dir)
+            md5 = md5.with_name(md5.name + ".md5")
+            if not md5.is_file() or md5.read_text() != get_md5sum(script, mode="t"):
+                stale.append(script)
+    return stale
+
+
+def _gallery_workers_only_to_run_examples(app: Sphinx) -> None:
+    """sphinx-gallery's ``parallel`` starts worker processes for every gallery section,
+    even when no example is to run (a no-op build, the Korean build): 1.5 s of CPU and
+    2-3 s of waiting per build, measured. Run in-process then; it only copies files."""
+    gallery_conf = app.config.sphinx_gallery_conf
+    if gallery_conf["parallel"] and not _examples_to_run(gallery_conf, Path(app.srcdir)):
+        gallery_conf["parallel"] = False
+
+
+def _bibtex_plugins_at_hand(app: Sphinx) -> None:
+    """pybtex finds a plugin by scanning the entry points of every installed
+    distribution, on every lookup, and sphinxcontrib-bibtex looks up the plain-text
+    backend once per citation it resolves: 191 lookups, 9 of 115 profiled seconds of a
+    Korean build. Register that backend as a runtime plugin, the same class (pybtex's
+    public ``register_plugin``; runtime plugins are consulted first), so that a lookup is
+    a dictionary access."""
+    import pybtex.plugin
+
+    backend = pybtex.plugin.find_plugin("pybtex.backends", "plaintext")
+    pybtex.plugin.register_plugin("pybtex.backends", "plaintext", backend, force=True)
+
+
+def _execution_cache_without_fsync() -> None:
+    """jupyter-cache commits to its SQLite database on every notebook it stores or
+    reads (it records the access), and SQLite waits for each commit to reach the disk:
+    1.1 s per notebook page on this busy machine (profiled: 17 of 115 s of a Korean
+    build). The cache is a build product, rebuilt if lost: let SQLite hand the writes to
+    the operating system without waiting (``PRAGMA synchronous = OFF``, SQLAlchemy's
+    public connect event)."""
+    from sqlalchemy import event
+    from sqlalchemy.engine import Engine
+
+    if not event.contains(Engine, "connect", _sqlite_without_fsync):
+        event.listen(Engine, "connect", _sqlite_without_fsync)
+
+
+def _sqlite_without_fsync(connection: object, record: object) -> None:
+    import sqlite3
+
+    if isinstance(connection, sqlite3.Connection):
+        connection.execute("PRAGMA synchronous = OFF")
+
+
+def setup(app: Sphinx) -> None:
+    _execution_cache_without_fsync()
+    app.connect("builder-inited", _bibtex_plugins_at_hand)
+    # after sphinx-gallery completes its configuration (priority 10), before it
+    # generates the gallery (500); the HTML builder has hashed the config by then, so
+    # this does not count as a changed configuration
+    app.connect("builder-inited", _gallery_workers_only_to_run_examples, priority=100)

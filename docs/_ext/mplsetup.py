@@ -14,8 +14,10 @@
   figure with tofu (empty boxes) can never ship.
 * Fails a figure whose smallest text would show below :data:`MIN_TEXT_PX` CSS pixels in
   the page's text column (:func:`check_text_size`): a gallery figure through the
-  scraper :class:`CheckedScraper`, a notebook figure through an IPython hook that runs
-  just before the inline backend shows it.
+  scraper :class:`CheckedScraper`, a notebook figure through the inline backend's
+  display formatter (wrapped when :func:`setup` runs in a kernel). Both check the
+  figure at the draw that saves or shows it (:class:`CheckWhenDrawn`), not with a draw
+  of their own: drawing a figure with a constrained layout costs as much as saving it.
 
 Used in two places:
 
@@ -36,6 +38,7 @@ import importlib.util
 import logging
 import os
 import sys
+import time
 import warnings
 from pathlib import Path
 from typing import Any
@@ -52,6 +55,19 @@ COLUMN_PX = 656
 MIN_TEXT_PX = 9.0
 
 
+#: Set by docs/_ext/build_timing.py for a build: where figure-saving and kernel CPU
+#: seconds are appended (for benchmarks/bench_build.py); unset, nothing is recorded.
+TIMES_ENV = "VANISHING_BUILD_TIMES"
+
+
+def record_time(kind: str, wall: float, cpu: float) -> None:
+    """Append one ``kind, wall, cpu`` line to the build's timing record, if any."""
+    path = os.environ.get(TIMES_ENV)
+    if path:
+        with open(path, "a", encoding="utf-8") as out:  # one short append: atomic
+            out.write(f"{kind}\t{wall:.4f}\t{cpu:.4f}\n")
+
+
 class FigureTextTooSmall(ValueError):
     """A figure's text would be too small to read at the page's width."""
 
@@ -62,13 +78,27 @@ def text_sizes_px(fig: Any, column_px: float = COLUMN_PX) -> list[tuple[float, s
     The image is ``width_in * dpi`` px wide and shrunk to the column if wider, so a
     ``size_pt`` text shows at ``size_pt / 72 * min(dpi, column_px / width_in)`` px.
     """
+    px_per_pt = _px_per_pt(fig, column_px)
+    fig.draw_without_rendering()  # tick labels exist only once the figure is drawn
+    return _drawn_text_sizes_px(fig, px_per_pt)
+
+
+def _px_per_pt(fig: Any, column_px: float) -> float:
+    """CSS px per point of ``fig``'s text in a ``column_px`` column.
+
+    Taken before saving: while saving with ``bbox_inches="tight"`` (as the inline
+    backend does), the figure reports its cropped width and the print dpi."""
     import matplotlib as mpl
-    from matplotlib.text import Text
 
     dpi = mpl.rcParams["savefig.dpi"]
     dpi = fig.dpi if dpi == "figure" else float(dpi)
-    px_per_pt = min(dpi, column_px / fig.get_figwidth()) / 72
-    fig.draw_without_rendering()  # tick labels exist only once the figure is drawn
+    return float(min(dpi, column_px / fig.get_figwidth()) / 72)
+
+
+def _drawn_text_sizes_px(fig: Any, px_per_pt: float) -> list[tuple[float, str]]:
+    """:func:`text_sizes_px` of a figure that has just been drawn (its ticks exist)."""
+    from matplotlib.text import Text
+
     return [
         (text.get_fontsize() * px_per_pt, text.get_text())
         for text in fig.findobj(Text)
@@ -78,7 +108,13 @@ def text_sizes_px(fig: Any, column_px: float = COLUMN_PX) -> list[tuple[float, s
 
 def check_text_size(fig: Any, column_px: float = COLUMN_PX, min_px: float = MIN_TEXT_PX) -> None:
     """Raise :class:`FigureTextTooSmall` if any text of ``fig`` shows below ``min_px``."""
-    small = [(px, text) for px, text in text_sizes_px(fig, column_px) if px < min_px - 1e-9]
+    _raise_if_small(fig, text_sizes_px(fig, column_px), column_px, min_px)
+
+
+def _raise_if_small(
+    fig: Any, sizes: list[tuple[float, str]], column_px: float, min_px: float = MIN_TEXT_PX
+) -> None:
+    small = [(px, text) for px, text in sizes if px < min_px - 1e-9]
     if small:
         px, text = min(small)
         raise FigureTextTooSmall(
@@ -159,8 +195,54 @@ def check_open_figures(column_px: float = COLUMN_PX) -> None:
         check_text_size(plt.figure(number), column_px / len(numbers))
 
 
+class CheckWhenDrawn:
+    """:func:`check_open_figures`, done when each figure is next drawn (saved or shown).
+
+    Checking needs a drawn figure (tick labels exist only then), and drawing a figure
+    with a constrained layout costs as much as saving it: rather than drawing every
+    figure once more just to check it, this listens to the ``draw_event`` of the draw
+    that saves it. :meth:`finish` then raises :class:`FigureTextTooSmall` for the first
+    figure too small, and checks (drawing it) any figure that was not drawn meanwhile.
+    """
+
+    def __init__(
+        self,
+        figures: list[Any] | None = None,
+        column_px: float = COLUMN_PX,
+        side_by_side: bool = True,
+    ) -> None:
+        import matplotlib.pyplot as plt
+
+        if figures is None:  # every open pyplot figure
+            figures = [plt.figure(number) for number in plt.get_fignums()]
+        # sphinx-gallery puts the figures of one block side by side; a notebook cell's
+        # figures are shown one below the other
+        self._column_px = column_px / len(figures) if side_by_side and figures else column_px
+        self._sizes: dict[int, list[tuple[float, str]]] = {}
+        self._figures = {id(fig): fig for fig in figures}
+        self._px_per_pt = {id(fig): _px_per_pt(fig, self._column_px) for fig in figures}
+        self._connections = [
+            (fig, fig.canvas.mpl_connect("draw_event", self._drawn)) for fig in figures
+        ]
+
+    def _drawn(self, event: Any) -> None:
+        fig = event.canvas.figure
+        if id(fig) in self._figures:  # the last draw wins, as when shown
+            self._sizes[id(fig)] = _drawn_text_sizes_px(fig, self._px_per_pt[id(fig)])
+
+    def finish(self) -> None:
+        """Stop listening; raise :class:`FigureTextTooSmall` if a figure's text is too small."""
+        for fig, cid in self._connections:
+            fig.canvas.mpl_disconnect(cid)
+        for key, fig in self._figures.items():
+            sizes = self._sizes.get(key)
+            if sizes is None:  # never drawn: check it the expensive way
+                sizes = text_sizes_px(fig, self._column_px)
+            _raise_if_small(fig, sizes, self._column_px)
+
+
 class CheckedScraper:
-    """sphinx-gallery's matplotlib scraper, after :func:`check_open_figures`.
+    """sphinx-gallery's matplotlib scraper, with :func:`check_open_figures` at its draws.
 
     An instance (not a function) in ``image_scrapers`` keeps the config picklable.
     """
@@ -168,14 +250,12 @@ class CheckedScraper:
     def __call__(self, block: Any, block_vars: Any, gallery_conf: Any) -> str:
         from sphinx_gallery.scrapers import matplotlib_scraper
 
-        try:
-            check_open_figures()
-        except FigureTextTooSmall:
-            import matplotlib.pyplot as plt
-
-            plt.close("all")  # as sphinx-gallery does on a failed save: not into the next example
-            raise
-        return str(matplotlib_scraper(block, block_vars, gallery_conf))
+        start = time.perf_counter(), time.process_time()
+        check = CheckWhenDrawn()  # the scraper's savefig draws each figure: check then
+        rst = str(matplotlib_scraper(block, block_vars, gallery_conf))  # closes them all
+        record_time("gallery-figures", *_since(start))
+        check.finish()
+        return rst
 
     # Equal and stable across builds, so Sphinx does not see a changed config each time.
     def __repr__(self) -> str:
@@ -188,8 +268,17 @@ class CheckedScraper:
         return hash(CheckedScraper)
 
 
+#: The image formats the inline backend renders figures to.
+_IMAGE_MIMETYPES = ("image/png", "image/jpeg", "image/svg+xml", "application/pdf")
+
+
 def _install_notebook_check() -> None:
-    """In an IPython kernel: check each figure just before the inline backend shows it."""
+    """In an IPython kernel: check each figure as the inline backend renders it.
+
+    The inline backend shows a figure (``plt.show()``, ``display(fig)``, or at the end
+    of the cell) through IPython's display formatter for :class:`~matplotlib.figure.Figure`;
+    that formatter is wrapped, so every figure shown is checked, at the draw that renders it.
+    """
     try:
         from IPython import get_ipython
     except ImportError:
@@ -197,32 +286,72 @@ def _install_notebook_check() -> None:
     shell = get_ipython()
     if shell is None:
         return
-    events = shell.events
-    if _check_before_show in events.callbacks["post_execute"]:
-        return
-    # The inline backend shows (and closes) figures in its own post_execute callback:
-    # ours must come first, so the backend's is put back after it.
-    from matplotlib_inline.backend_inline import flush_figures
-
-    had_flush = flush_figures in events.callbacks["post_execute"]
-    if had_flush:
-        events.unregister("post_execute", flush_figures)
-    events.register("post_execute", _check_before_show)
-    if had_flush:
-        events.register("post_execute", flush_figures)
-
-
-def _check_before_show() -> None:
-    """Report too small text on the cell's stderr, which myst-nb turns into a warning
-    (``nb_output_stderr = "warn"``), an error with ``-W``. An exception here would only
-    be printed by IPython, not fail the cell."""
+    import matplotlib
     import matplotlib.pyplot as plt
+    from matplotlib.figure import Figure
 
-    for number in plt.get_fignums():
+    # Load the backend now (matplotlib selects it lazily): the inline backend registers
+    # its formatters as it loads. Closes open figures: there are none in a set-up cell.
+    plt.switch_backend(matplotlib.get_backend())
+
+    formatters = shell.display_formatter.formatters
+    wrapped = False
+    for mimetype in _IMAGE_MIMETYPES:
+        formatter = formatters[mimetype] if mimetype in formatters else None
+        render = formatter.type_printers.get(Figure) if formatter is not None else None
+        if render is not None and not getattr(render, "checks_text_size", False):
+            formatter.for_type(Figure, _checked(render))
+            wrapped = True
+    already = any(
+        getattr(formatters[m].type_printers.get(Figure), "checks_text_size", False)
+        for m in _IMAGE_MIMETYPES
+        if m in formatters
+    )
+    if not (wrapped or already):
+        raise RuntimeError(
+            f"no display formatter renders figures (backend {matplotlib.get_backend()!r}):"
+            " their text size would go unchecked"
+        )
+    if wrapped and os.environ.get(TIMES_ENV):
+        import atexit
+
+        atexit.register(_record_kernel_time)
+
+
+def _since(start: tuple[float, float]) -> tuple[float, float]:
+    return time.perf_counter() - start[0], time.process_time() - start[1]
+
+
+def _checked(render: Any) -> Any:
+    """``render(fig)``, checking the figure's text size at the draw that renders it.
+
+    Too small text is reported on the cell's stderr, which myst-nb turns into a warning
+    (``nb_output_stderr = "warn"``), an error with ``-W``: an exception in a formatter
+    would only be printed by IPython, not fail the cell."""
+
+    def render_checked(fig: Any) -> Any:
+        start = time.perf_counter(), time.process_time()
+        check = CheckWhenDrawn([fig], side_by_side=False)
         try:
-            check_text_size(plt.figure(number))
-        except FigureTextTooSmall as error:
-            print(f"FigureTextTooSmall: {error}", file=sys.stderr)
+            return render(fig)
+        finally:
+            record_time("notebook-figures", *_since(start))
+            try:
+                check.finish()
+            except FigureTextTooSmall as error:
+                print(f"FigureTextTooSmall: {error}", file=sys.stderr)
+
+    render_checked.checks_text_size = True  # type: ignore[attr-defined]
+    return render_checked
+
+
+def _record_kernel_time() -> None:
+    """At the kernel's exit: its whole CPU time (start-up, cells, figures)."""
+    cpu = os.times()
+    record_time("kernel", time.time() - _KERNEL_SEEN, cpu.user + cpu.system)
+
+
+_KERNEL_SEEN = time.time()
 
 
 def reset_matplotlib(gallery_conf: dict[str, Any], fname: str) -> None:

@@ -60,8 +60,14 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         pages = site_pages()
         # An unbuilt site yields one failing case, never zero (silently skipped) cases.
         # Module scope: pytest runs every test of a module on one page before the next
-        # page, so a page is loaded once for all its checks (fixture ``loaded``).
-        metafunc.parametrize("page_path", pages or ["<site not built>"], scope="module")
+        # page, so a page is loaded once for all its checks (fixture ``loaded``). One
+        # xdist group per page keeps those checks on one worker (``--dist loadgroup``):
+        # otherwise two workers may each load the same page.
+        params = [
+            pytest.param(page, marks=pytest.mark.xdist_group(f"page:{page}"))
+            for page in pages or ["<site not built>"]
+        ]
+        metafunc.parametrize("page_path", params, scope="module")
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):

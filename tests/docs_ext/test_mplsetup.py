@@ -5,8 +5,10 @@ from __future__ import annotations
 import io
 import warnings
 from collections.abc import Iterator
+from pathlib import Path
 
 import matplotlib
+import matplotlib.figure
 import pytest
 
 matplotlib.use("Agg")
@@ -83,3 +85,65 @@ def test_figures_of_one_block_share_the_column() -> None:
         plt.subplots(figsize=(6.4, 3.6))[1].plot([0, 1])
     with pytest.raises(mplsetup.FigureTextTooSmall):
         mplsetup.check_open_figures()
+
+
+def _count_draws(fig: matplotlib.figure.Figure) -> list[int]:
+    draws: list[int] = []
+    fig.canvas.mpl_connect("draw_event", lambda event: draws.append(1))
+    return draws
+
+
+def test_check_when_drawn_checks_at_the_saving_draw_only() -> None:
+    readable, _ = plt.subplots(figsize=(6.4, 3.6))
+    dense, _ = plt.subplots(2, 5, figsize=(11.0, 5.4))  # as in the test above: 8.3 px
+    draws = [_count_draws(readable), _count_draws(dense)]
+    check = mplsetup.CheckWhenDrawn(side_by_side=False)
+    readable.savefig(io.BytesIO(), format="png")
+    # as the inline backend saves: cropped while saving, still checked at its full width
+    dense.savefig(io.BytesIO(), format="png", bbox_inches="tight")
+    with pytest.raises(mplsetup.FigureTextTooSmall, match="under 9 px"):
+        check.finish()
+    assert draws == [[1], [1, 1]]  # the saves' draws only: the check drew nothing itself
+
+
+def test_check_when_drawn_draws_a_figure_nobody_drew() -> None:
+    plt.subplots(2, 5, figsize=(11.0, 5.4))
+    with pytest.raises(mplsetup.FigureTextTooSmall):
+        mplsetup.CheckWhenDrawn(side_by_side=False).finish()
+
+
+def test_check_when_drawn_shares_the_column_side_by_side() -> None:
+    for _ in range(2):  # fine alone, too small at half the column
+        plt.subplots(figsize=(6.4, 3.6))[1].plot([0, 1])
+    mplsetup.CheckWhenDrawn(side_by_side=False).finish()
+    with pytest.raises(mplsetup.FigureTextTooSmall):
+        mplsetup.CheckWhenDrawn().finish()
+
+
+def test_notebook_figure_with_small_text_is_reported_on_stderr() -> None:
+    """In a Jupyter kernel (as myst-nb runs the pages): a too dense figure is reported on
+    the cell's stderr when the inline backend shows it, at the cell's end or by
+    ``plt.show()``; a readable one is not."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    cells = [
+        "import mplsetup\nmplsetup.setup()\nimport matplotlib.pyplot as plt",
+        "fig, axes = plt.subplots(2, 5, figsize=(11.0, 5.4))",  # shown at the cell's end
+        "fig, ax = plt.subplots(figsize=(6.4, 3.6))",
+        "fig, axes = plt.subplots(2, 5, figsize=(11.0, 5.4))\nplt.show()\nprint('after')",
+    ]
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in cells])
+    ext = Path(mplsetup.__file__).parent  # the kernel imports mplsetup from its cwd
+    NotebookClient(nb, timeout=60, resources={"metadata": {"path": str(ext)}}).execute()
+
+    def stderr(cell: int) -> str:
+        outputs = nb.cells[cell].outputs
+        return "".join(o.get("text", "") for o in outputs if o.get("name") == "stderr")
+
+    def images(cell: int) -> int:
+        return sum("image/png" in o.get("data", {}) for o in nb.cells[cell].outputs)
+
+    assert "FigureTextTooSmall" in stderr(1) and "under 9 px" in stderr(1)
+    assert stderr(2) == "" and images(2) == 1
+    assert "FigureTextTooSmall" in stderr(3) and images(3) == 1  # shown by plt.show()

@@ -1,0 +1,62 @@
+"""The build-speed settings in docs/conf.py do what they say, and nothing else."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+from tests.docs_ext.conftest import load_script
+
+CONF = Path(__file__).resolve().parents[2] / "docs" / "conf.py"
+
+
+@pytest.fixture(scope="module")
+def conf() -> ModuleType:
+    return load_script(CONF, "docs_conf")
+
+
+def test_examples_to_run_are_the_changed_executable_scripts(
+    conf: ModuleType, tmp_path: Path
+) -> None:
+    from sphinx_gallery.utils import get_md5sum
+
+    src = tmp_path / "docs"
+    gallery, out = tmp_path / "gallery" / "topic", src / "auto_examples" / "topic"
+    gallery.mkdir(parents=True)
+    out.mkdir(parents=True)
+    for name in ("plot_same.py", "plot_changed.py", "plot_new.py", "helper.py"):
+        (gallery / name).write_text(f"# {name}\n")
+    (out / "plot_same.py.md5").write_text(get_md5sum(gallery / "plot_same.py", mode="t"))
+    (out / "plot_changed.py.md5").write_text("0" * 32)
+    gallery_conf = {
+        "examples_dirs": ["../gallery"],
+        "gallery_dirs": ["auto_examples"],
+        "filename_pattern": r"[\\/]plot_",
+        "plot_gallery": True,
+    }
+    stale = {p.name for p in conf._examples_to_run(gallery_conf, src)}
+    assert stale == {"plot_changed.py", "plot_new.py"}  # helper.py is not executed
+    assert conf._examples_to_run({**gallery_conf, "plot_gallery": False}, src) == []
+
+
+def test_sqlite_commits_without_fsync(conf: ModuleType, tmp_path: Path) -> None:
+    from sqlalchemy import create_engine, text
+
+    conf._execution_cache_without_fsync()
+    conf._execution_cache_without_fsync()  # registered once
+    engine = create_engine(f"sqlite:///{tmp_path / 'cache.db'}")
+    with engine.connect() as connection:
+        assert connection.execute(text("PRAGMA synchronous")).scalar() == 0  # OFF
+    engine.dispose()
+
+
+def test_bibtex_backend_lookup_is_the_installed_class(conf: ModuleType) -> None:
+    from importlib.metadata import entry_points
+
+    import pybtex.plugin
+
+    (installed,) = entry_points(group="pybtex.backends", name="plaintext")
+    conf._bibtex_plugins_at_hand(None)
+    assert pybtex.plugin.find_plugin("pybtex.backends", "plaintext") is installed.load()
