@@ -123,38 +123,78 @@ def build_language(lang: str, strict: bool = True) -> float:
 # --------------------------------------------------------------------------------------
 # The Korean gallery: Korean scripts in a Korean source tree
 # --------------------------------------------------------------------------------------
-#: The Korean build's source directory: a link to each entry of docs/ beside its own
-#: gallery output (sphinx-gallery writes auto_examples/ and gen_modules/ into the source
-#: directory), so English's docs/auto_examples stays as English built it and every
-#: docname (auto_examples/...) is the same in both languages. conf.py comes from docs/
-#: (``-c``); its paths resolve against docs/ or are absolute.
+#: The Korean build's source directory: docs/'s pages and files, hard-linked (Sphinx and
+#: myst-nb resolve symbolic links, which would take a page's path out of this tree),
+#: beside its own gallery output (sphinx-gallery writes auto_examples/ and gen_modules/
+#: into the source directory), so English's docs/auto_examples stays as English built
+#: it and every docname (auto_examples/...) is the same in both languages. conf.py comes
+#: from docs/ (``-c``); its paths resolve against docs/ or are absolute.
 KO_SOURCE = BUILD / "ko-source" / "docs"
 #: The Korean gallery scripts, where conf.py's ``examples_dirs = ["../gallery"]`` finds
 #: them from KO_SOURCE (docs/_ext/gallery_ko.py writes them).
 KO_GALLERY = KO_SOURCE.parent / "gallery"
-#: Entries of docs/ the Korean source tree does not link: its own gallery output, and
-#: the build tree itself.
-KO_OWN = frozenset({"_build", "auto_examples", "gen_modules"})
+#: Top-level entries of docs/ the Korean source tree does not mirror: its own gallery
+#: output, the build tree, and what conf.py finds in docs/ itself (extensions, static
+#: files, catalogs: absolute or confdir-relative paths). Templates are mirrored:
+#: autosummary looks for them under the source directory.
+KO_OWN = frozenset(
+    {"_build", "auto_examples", "gen_modules", "_ext", "_static", "locale", "_locale_ui"}
+    | {"conf.py", "build.py"}
+)
+
+
+def mirror(source: Path, target: Path, skip: frozenset[str] = frozenset()) -> int:
+    """Make ``target`` hold the files of ``source`` as hard links; return how many changed.
+
+    A file is re-linked only when it is no longer the same file (an editor that saves by
+    renaming breaks a hard link); where hard links are impossible it is copied with its
+    modification time. Files and folders that ``source`` no longer has are removed.
+    Top-level names in ``skip`` are left out (and left alone in ``target``).
+    """
+    changed = 0
+    wanted: set[Path] = set()
+    for path in sorted(source.rglob("*")):
+        rel = path.relative_to(source)
+        if rel.parts[0] in skip or not path.is_file():
+            continue
+        wanted.add(rel)
+        out = target / rel
+        if out.exists() and (out.samefile(path) or _same_copy(out, path)):
+            continue
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.unlink(missing_ok=True)
+        try:
+            os.link(path, out)
+        except OSError:
+            shutil.copy2(path, out)
+        changed += 1
+    for path in sorted(target.rglob("*"), reverse=True):
+        rel = path.relative_to(target)
+        if rel.parts[0] in skip:
+            continue
+        if path.is_file() and rel not in wanted:
+            path.unlink()
+            changed += 1
+        elif path.is_dir() and not any(path.iterdir()):
+            path.rmdir()
+    return changed
+
+
+def _same_copy(a: Path, b: Path) -> bool:
+    sa, sb = a.stat(), b.stat()
+    return sa.st_size == sb.st_size and sa.st_mtime_ns == sb.st_mtime_ns
 
 
 def korean_source() -> Path:
-    """Write the Korean gallery scripts and link docs/'s content; return the source dir.
+    """Write the Korean gallery scripts and mirror docs/'s pages; return the source dir.
 
     Only scripts whose Korean text changed are rewritten, so sphinx-gallery (which skips
     a script whose MD5 is unchanged) reruns only those.
     """
-    changed = gallery_ko.write_gallery(DOCS.parent / "gallery", KO_GALLERY, MESSAGES)
-    KO_SOURCE.mkdir(parents=True, exist_ok=True)
-    for link in KO_SOURCE.iterdir():  # links to entries that are gone
-        if link.is_symlink() and not link.exists():
-            link.unlink()
-    for entry in sorted(DOCS.iterdir()):
-        link = KO_SOURCE / entry.name
-        if entry.name not in KO_OWN and not link.is_symlink():
-            link.symlink_to(os.path.relpath(entry, KO_SOURCE), entry.is_dir())
-    print(
-        f"[build] ko: {changed} Korean gallery files (re)written in {KO_GALLERY.relative_to(DOCS)}"
-    )
+    scripts = gallery_ko.write_gallery(DOCS.parent / "gallery", KO_GALLERY, MESSAGES)
+    pages = mirror(DOCS, KO_SOURCE, KO_OWN)
+    where = KO_SOURCE.parent.relative_to(DOCS)
+    print(f"[build] ko: {scripts} gallery files and {pages} pages updated in {where}")
     return KO_SOURCE
 
 

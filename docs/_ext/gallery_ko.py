@@ -69,7 +69,13 @@ BLOCK_HEADER = re.compile(r"^(#{20,}.*|# ?%%.*)$")
 WIDTH = 88
 STRING_PREFIX = re.compile(r"^([rRbBuUfF]*)('''|\"\"\"|'|\")")
 FIELD = re.compile(r"\{[^{}]*\}")
-WORD = re.compile(r"[A-Za-z]{2,}")
+#: A word a reader reads: not part of an identifier or a call (``sigma_w``, ``delta(1)``).
+WORD = re.compile(r"(?<![\w^])[A-Za-z][A-Za-z]+(?![\w(^])")
+#: Names that read the same in every language (a message of only these is not extracted).
+NAMES = frozenset(
+    {"ReLU", "GELU", "SiLU", "ELU", "SELU", "tanh", "SGD", "Adam", "AdamW", "AdaGrad"}
+    | {"RMSProp", "Xavier", "He", "BatchNorm", "RNN", "RMS"}
+)
 HANGUL = re.compile(r"[\uac00-\ud7a3]")
 
 Lookup = Callable[[str], str]
@@ -86,12 +92,15 @@ class Span:
 
 
 def has_words(text: str) -> bool:
-    """True if ``text`` has a word outside ``$math$`` and ``{fields}``.
+    """True if ``text`` has a word outside ``$math$``, ``{fields}``, identifiers and names.
 
     >>> has_words("$\\\\|\\\\delta^{(1)}\\\\|$"), has_words("{name:8s} first / last")
     (False, True)
+    >>> has_words("ReLU, {name}"), has_words("sigma_w^2 = {w}"), has_words("sigmoid")
+    (False, False, True)
     """
-    return bool(WORD.search(FIELD.sub("", re.sub(r"\$[^$]*\$", "", text))))
+    prose = FIELD.sub("", re.sub(r"\$[^$]*\$", "", text))
+    return any(word not in NAMES for word in WORD.findall(prose))
 
 
 def fields(text: str) -> list[str]:
@@ -501,3 +510,29 @@ def write_gallery(gallery: Path, target: Path, messages: Path) -> int:
         elif path.is_dir() and not any(path.iterdir()):
             path.rmdir()
     return changed
+
+
+class _Skeleton(ast.NodeTransformer):
+    """Blank every string; keep an f-string's fields only, in a canonical order."""
+
+    def visit_Constant(self, node: ast.Constant) -> ast.Constant:
+        return ast.Constant("") if isinstance(node.value, str) else node
+
+    def visit_JoinedStr(self, node: ast.JoinedStr) -> ast.JoinedStr:
+        self.generic_visit(node)
+        values = [v for v in node.values if isinstance(v, ast.FormattedValue)]
+        return ast.JoinedStr(values=sorted(values, key=ast.dump))
+
+
+def code_skeleton(source: str) -> str:
+    """The syntax tree of ``source`` with its strings blanked, as text.
+
+    Two scripts with the same skeleton differ at most in comments and string contents
+    (an f-string's fields may change order, not content).
+
+    >>> code_skeleton('print(f"a {x} b {y}")') == code_skeleton('print(f"{y} c {x}")')
+    True
+    >>> code_skeleton("f(x)") == code_skeleton("f(y)")
+    False
+    """
+    return ast.dump(_Skeleton().visit(ast.parse(source)))

@@ -51,12 +51,13 @@ for ax, name in zip(axes, activations, strict=True):
     for s in scales:
         ax.semilogy(t, norms[name, s], label=rf"$\sigma_{{\max}}(W_{{hh}}) = {s}$")
     ax.semilogy(t, 1.05 ** (T - t), "k--", linewidth=1, label=r"$1.05^{T-t}$")
-    ax.set_title(name if name == "tanh" else r"$f(z) = z$")
-    ax.set_xlabel(r"$t$")
+    ax.set_title("tanh RNN" if name == "tanh" else r"linear RNN, $f(z) = z$")
+    ax.set_xlabel(r"time step $t$")
     ax.set_ylim(1e-16, 1e10)
     ax.grid(True, which="major", alpha=0.3)
-axes[0].set_ylabel(r"$\|\partial L / \partial h_t\|$")
+axes[0].set_ylabel(r"gradient norm $\|\partial L / \partial h_t\|$")
 axes[1].legend(fontsize=9, loc="lower right")
+fig.suptitle("Gradient norm through time in a recurrent network")
 plt.show()
 
 # %%
