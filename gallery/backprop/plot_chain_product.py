@@ -78,6 +78,7 @@ ax.annotate(
 ax.set_xlabel("chain length $n$")
 ax.set_ylabel(r"gradient $|\partial p_n / \partial w_1|$")
 ax.legend(loc="lower left")
+# sphinx_gallery_defer_figures
 
 # %%
 # Against the weights

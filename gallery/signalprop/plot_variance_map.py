@@ -52,6 +52,7 @@ print(
     f"q* = {q_star:.4f}, slope of the map there "
     f"{float(meanfield.variance_map_slope(q_star, sw2, 'tanh')):.3f}"
 )
+# sphinx_gallery_defer_figures
 
 # %%
 # The correlation map
