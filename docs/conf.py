@@ -58,6 +58,7 @@ extensions = [
     "korean_citations",  # Korean pages: "He 등 (2015)", "(Glorot와 Bengio, 2010)"
     "explorer",  # interactive figures over build-time data (docs/explorer/)
     "accessibility",  # names for the sidebar's buttons, bibliography list roles
+    "code_comments_ko",  # Korean pages: code-cell comments from the code catalog
 ]
 
 exclude_patterns = [

@@ -250,11 +250,24 @@ def wrap(text: str, width: int, first: str, rest: str) -> list[str]:
 
 
 def translate_code(
-    source: str, lookup: Lookup, skip_rows: frozenset[int] = frozenset(), width: int = WIDTH
+    source: str,
+    lookup: Lookup,
+    skip_rows: frozenset[int] = frozenset(),
+    width: int = WIDTH,
+    strings: bool = True,
 ) -> str:
-    """``source`` with every translatable comment and string replaced by ``lookup``'s."""
+    """``source`` with every translatable comment and string replaced by ``lookup``'s.
+
+    ``strings=False`` translates the comments only (a notebook cell, whose printed
+    output was computed from the English strings).
+
+    >>> translate_code('x = 1  # one\\nprint("one")\\n', {"one": "하나"}.get, strings=False)
+    'x = 1  # 하나\\nprint("one")\\n'
+    """
     lines = source.splitlines(keepends=True)
     for span in reversed(code_spans(source, skip_rows)):
+        if span.kind == "string" and not strings:
+            continue
         new = lookup(span.msgid)
         if not new or new == span.msgid:
             continue
@@ -416,11 +429,18 @@ def script_code_messages(source: str) -> list[Span]:
     return code_spans(source, frozenset(skip))
 
 
-CODE_CELL = re.compile(r"^```\{code-cell\}[^\n]*\n(.*?)^```", re.S | re.M)
+#: A MyST page's Python code: executed cells and plain Python code blocks.
+CODE_CELL = re.compile(
+    r"^```(?:\{code-cell\}|\{code-block\} *python|python)[^\n]*\n(.*?)^```", re.S | re.M
+)
 
 
 def notebook_cells(page: str) -> Iterator[str]:
-    """The code of each ``{code-cell}`` of a MyST page, without its ``:option:`` lines."""
+    """The code of each code cell or Python block of a MyST page, without ``:option:`` lines.
+
+    >>> list(notebook_cells("```{code-cell} ipython3\\n:tags: [x]\\nx = 1  # one\\n```\\n"))
+    ['x = 1  # one\\n']
+    """
     for m in CODE_CELL.finditer(page):
         body = m.group(1).split("\n")
         while body and (body[0].startswith(":") or body[0].startswith("---")):
