@@ -17,11 +17,10 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+import gallery_ko
 from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.transforms import SphinxTransform
-
-import gallery_ko
 
 #: Lexer names of the literal blocks whose comments are translated.
 PYTHON = frozenset({"python", "python3", "py", "ipython", "ipython3", "default"})

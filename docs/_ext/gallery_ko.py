@@ -75,6 +75,7 @@ WORD = re.compile(r"(?<![\w^])[A-Za-z][A-Za-z]+(?![\w(^])")
 NAMES = frozenset(
     {"ReLU", "GELU", "SiLU", "ELU", "SELU", "tanh", "SGD", "Adam", "AdamW", "AdaGrad"}
     | {"RMSProp", "Xavier", "He", "BatchNorm", "RNN", "RMS"}
+    | {"pi", "sqrt", "ln", "log", "exp", "max", "min"}  # math
 )
 HANGUL = re.compile(r"[\uac00-\ud7a3]")
 
