@@ -69,8 +69,9 @@ BLOCK_HEADER = re.compile(r"^(#{20,}.*|# ?%%.*)$")
 WIDTH = 88
 STRING_PREFIX = re.compile(r"^([rRbBuUfF]*)('''|\"\"\"|'|\")")
 FIELD = re.compile(r"\{[^{}]*\}")
-#: A word a reader reads: not part of an identifier or a call (``sigma_w``, ``delta(1)``).
-WORD = re.compile(r"(?<![\w^])[A-Za-z][A-Za-z]+(?![\w(^])")
+#: A word a reader reads: not part of an identifier, a call or a quotient (``sigma_w``,
+#: ``delta(1)``, ``dL/dh``).
+WORD = re.compile(r"(?<![\w^/])[A-Za-z][A-Za-z]+(?![\w(^/])")
 #: Names that read the same in every language (a message of only these is not extracted).
 NAMES = frozenset(
     {"ReLU", "GELU", "SiLU", "ELU", "SELU", "tanh", "SGD", "Adam", "AdamW", "AdaGrad"}

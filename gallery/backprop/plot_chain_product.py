@@ -77,7 +77,7 @@ ax.annotate(
 )
 ax.set_xlabel("chain length $n$")
 ax.set_ylabel(r"gradient $|\partial p_n / \partial w_1|$")
-ax.legend(loc="lower left")
+legend = ax.legend(loc="lower left")  # assigned: no repr under the code
 # sphinx_gallery_defer_figures
 
 # %%

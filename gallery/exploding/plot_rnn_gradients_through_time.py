@@ -29,13 +29,14 @@ T, n_in, n_hidden = 50, 8, 32
 x = np.random.default_rng(0).standard_normal((T, 16, n_in))
 scales = [0.5, 1.0, 1.05, 1.5]
 activations = {"linear": "identity", "tanh": "tanh"}
+labels = {"linear": "linear", "tanh": "tanh"}  # printed names
 
 norms = {}
 for name, activation in activations.items():
     for s in scales:
         rnn = VanillaRNN(n_in, n_hidden, activation=activation, recurrent_gain=s, rng=1)
         norms[name, s] = gradient_through_time(rnn, x)
-        print(f"{name:6s} s = {s:4.2f}   |dL/dh_0| = {norms[name, s][0]:.4g}")
+        print(f"{labels[name]:6s} s = {s:4.2f}   |dL/dh_0| = {norms[name, s][0]:.4g}")
 print(f"1.05 ** {T} = {1.05**T:.4f}")
 
 # %%
