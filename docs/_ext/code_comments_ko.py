@@ -1,13 +1,18 @@
-"""Korean comments in the code cells of the Korean pages.
+"""Korean comments and printed labels in the code cells of the Korean pages.
 
 On a translated build, every Python literal block (a myst-nb code cell, a ``code-block``)
 gets its ``#`` comments from the code catalog that also translates the gallery scripts
 (``locale/<language>/LC_MESSAGES/_code.po``, see ``docs/_ext/gallery_ko.py``). The code
-itself is left as it is, and so are its strings: a cell's printed output was computed
-from the English code (the execution cache is shared by both languages), so a printed
-label stays as the output shows it.
+is otherwise left as it is.
 
-A page whose comments were translated depends on the catalog, so editing a translation
+A cell's output was computed from the English code (both languages share the execution
+cache), so a printed label is translated in the cell's code *and* in its output, where
+it is found by the text around the printed values
+(:func:`gallery_ko.printed_pattern`). If any label of a cell cannot be found in its
+output, the cell keeps all its English labels: code and output always agree. Figure
+labels in cells stay English (the figure was drawn from the English code).
+
+A page whose code was translated depends on the catalog, so editing a translation
 re-reads that page.
 """
 
@@ -45,15 +50,18 @@ class KoreanCodeComments(SphinxTransform):
             return
         table = _catalog(str(catalog), catalog.stat().st_mtime_ns)
         translated = False
+        done: set[int] = set()
+        for cell in self.document.findall(_element("cell_code")):
+            sources = _blocks(cell, "cell_code_source")
+            outputs = [b for b in _blocks(cell, "cell_code_output") if "output" in b["classes"]]
+            done.update(id(b) for b in sources)
+            translated |= _translate_cell(sources, outputs, table)
         for block in self.document.findall(nodes.literal_block):
-            if block.get("language", "default") not in PYTHON:
+            if id(block) in done or block.get("language", "default") not in PYTHON:
                 continue
-            text = block.astext()
-            new = gallery_ko.translate_code(text, table.get, strings=False)
-            if new != text:
-                block.children = [nodes.Text(new)]
-                block.rawsource = new
-                translated = True
+            translated |= _set_text(
+                block, gallery_ko.translate_code(block.astext(), table.get, strings=False)
+            )
         if translated:
             self.env.note_dependency(str(catalog))
 
@@ -64,6 +72,56 @@ class KoreanCodeComments(SphinxTransform):
             if path.is_file():
                 return path
         return None
+
+
+def _element(kind: str) -> Any:
+    return lambda node: isinstance(node, nodes.container) and node.get("nb_element") == kind
+
+
+def _blocks(cell: nodes.Element, kind: str) -> list[nodes.literal_block]:
+    return [
+        block
+        for part in cell.children
+        if isinstance(part, nodes.Element) and part.get("nb_element") == kind
+        for block in part.findall(nodes.literal_block)
+    ]
+
+
+def _set_text(block: nodes.literal_block, text: str) -> bool:
+    if text == block.astext():
+        return False
+    block.children = [nodes.Text(text)]
+    block.rawsource = text
+    return True
+
+
+def _translate_cell(
+    sources: list[nodes.literal_block], outputs: list[nodes.literal_block], table: dict[str, str]
+) -> bool:
+    """Translate a cell's comments, and its printed labels where its output shows them."""
+    code = "\n".join(block.astext() for block in sources)
+    rewrites = []
+    for span in gallery_ko.code_spans(code, printed_only=True):
+        if span.kind == "string" and table.get(span.msgid, span.msgid) != span.msgid:
+            rewrite = gallery_ko.printed_pattern(span.msgid, table[span.msgid])
+            printed = "\n".join(block.astext() for block in outputs)
+            if rewrite is None or not rewrite[0].search(printed):
+                rewrites = []
+                break
+            rewrites.append(rewrite)
+    changed = False
+    for block in outputs:
+        text = block.astext()
+        for pattern, repl in rewrites:
+            text = pattern.sub(repl, text, count=1)
+        changed |= _set_text(block, text)
+    labels = bool(rewrites)
+    for block in sources:
+        new = gallery_ko.translate_code(
+            block.astext(), table.get, strings=labels, printed_only=True
+        )
+        changed |= _set_text(block, new)
+    return changed
 
 
 def setup(app: Sphinx) -> dict[str, Any]:

@@ -76,7 +76,7 @@ WORD = re.compile(r"(?<![\w^/])[A-Za-z][A-Za-z]+(?![\w(^/])")
 NAMES = frozenset(
     {"ReLU", "GELU", "SiLU", "ELU", "SELU", "tanh", "SGD", "Adam", "AdamW", "AdaGrad"}
     | {"RMSProp", "Xavier", "He", "BatchNorm", "RNN", "RMS"}
-    | {"pi", "sqrt", "ln", "log", "exp", "max", "min"}  # math
+    | {"pi", "sqrt", "ln", "log", "exp", "max", "min", "sigma"}  # math
 )
 HANGUL = re.compile(r"[\uac00-\ud7a3]")
 
@@ -117,8 +117,13 @@ def fields(text: str) -> list[str]:
 # --------------------------------------------------------------------------------------
 # Code: comments and visible strings
 # --------------------------------------------------------------------------------------
-def _text_string_nodes(tree: ast.AST) -> Iterator[ast.expr]:
-    """The str and f-string expressions of ``tree`` that end up visible to a reader."""
+def _text_string_nodes(tree: ast.AST, printed_only: bool = False) -> Iterator[ast.expr]:
+    """The str and f-string expressions of ``tree`` that end up visible to a reader.
+
+    ``printed_only``: only the arguments of ``print`` (a notebook cell, whose figures
+    were drawn from the English code but whose printed labels can be matched in its
+    output).
+    """
 
     def strings(node: ast.AST | None) -> Iterator[ast.expr]:
         if isinstance(node, ast.Constant) and isinstance(node.value, str):
@@ -139,6 +144,8 @@ def _text_string_nodes(tree: ast.AST) -> Iterator[ast.expr]:
         if isinstance(node, ast.Call):
             func = node.func
             name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+            if printed_only and name != "print":
+                continue
             if name in TEXT_ARGS:
                 positions = TEXT_ARGS[name]
                 for i, arg in enumerate(node.args):
@@ -147,7 +154,7 @@ def _text_string_nodes(tree: ast.AST) -> Iterator[ast.expr]:
             for keyword in node.keywords:
                 if keyword.arg in TEXT_KEYWORDS:
                     yield from strings(keyword.value)
-        elif isinstance(node, ast.Assign | ast.AnnAssign):
+        elif isinstance(node, ast.Assign | ast.AnnAssign) and not printed_only:
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
             if any(isinstance(t, ast.Name) and LABEL_TABLE.search(t.id) for t in targets):
                 yield from strings(node.value)
@@ -157,7 +164,9 @@ def _char_col(line: str, byte_col: int) -> int:
     return len(line.encode("utf-8")[:byte_col].decode("utf-8"))
 
 
-def code_spans(source: str, skip_rows: frozenset[int] = frozenset()) -> list[Span]:
+def code_spans(
+    source: str, skip_rows: frozenset[int] = frozenset(), printed_only: bool = False
+) -> list[Span]:
     """The translatable comments and strings of Python ``source``, in source order.
 
     Rows in ``skip_rows`` (a gallery script's text blocks and docstring) are left out.
@@ -175,7 +184,7 @@ def code_spans(source: str, skip_rows: frozenset[int] = frozenset()) -> list[Spa
     except (SyntaxError, tokenize.TokenError):  # IPython magics and the like
         return []
     wanted: list[tuple[tuple[int, int], tuple[int, int]]] = []
-    for node in _text_string_nodes(tree):
+    for node in _text_string_nodes(tree, printed_only):
         assert node.end_lineno is not None and node.end_col_offset is not None
         start = (node.lineno, _char_col(lines[node.lineno - 1], node.col_offset))
         end = (node.end_lineno, _char_col(lines[node.end_lineno - 1], node.end_col_offset))
@@ -251,12 +260,38 @@ def wrap(text: str, width: int, first: str, rest: str) -> list[str]:
     return out
 
 
+def printed_pattern(msgid: str, msgstr: str) -> tuple[re.Pattern[str], str] | None:
+    """A regex for what ``print`` shows of ``msgid``, and the replacement that shows ``msgstr``.
+
+    The text between the replacement fields is matched literally, each field's value
+    with ``(.*?)``; the value of a field that ends the message is left as it is. ``None``
+    if the translation reorders the fields (the output could not be rewritten).
+
+    >>> pattern, repl = printed_pattern("{n:4s} loss {v:.3f} at step", "{n:4s} 손실 {v:.3f}, 스텝")
+    >>> pattern.sub(repl, "tanh loss 0.125 at step 3")
+    'tanh 손실 0.125, 스텝 3'
+    """
+    if FIELD.findall(msgid) != FIELD.findall(msgstr):
+        return None
+    english, korean = FIELD.split(msgid), FIELD.split(msgstr)
+    while len(english) > 1 and not english[-1] and not korean[-1]:
+        english, korean = english[:-1], korean[:-1]
+    regex = "^" if not english[0] else ""
+    regex += "(.*?)".join(re.escape(part) for part in english)
+    repl = "".join(
+        part.replace("\\", "\\\\") + (f"\\g<{i + 1}>" if i < len(korean) - 1 else "")
+        for i, part in enumerate(korean)
+    )
+    return re.compile(regex, re.M), repl
+
+
 def translate_code(
     source: str,
     lookup: Lookup,
     skip_rows: frozenset[int] = frozenset(),
     width: int = WIDTH,
     strings: bool = True,
+    printed_only: bool = False,
 ) -> str:
     """``source`` with every translatable comment and string replaced by ``lookup``'s.
 
@@ -267,7 +302,7 @@ def translate_code(
     'x = 1  # 하나\\nprint("one")\\n'
     """
     lines = source.splitlines(keepends=True)
-    for span in reversed(code_spans(source, skip_rows)):
+    for span in reversed(code_spans(source, skip_rows, printed_only)):
         if span.kind == "string" and not strings:
             continue
         new = lookup(span.msgid)
@@ -454,7 +489,7 @@ def update_code_catalog(gallery: Path, docs: Path, catalog: Path) -> tuple[int, 
     """Extract the code messages into ``catalog``; keep translations; drop the gone.
 
     Gallery scripts give comments and visible strings; the notebook pages' code cells
-    give comments only (their printed output comes from the English execution).
+    give comments and printed labels (their figures come from the English execution).
     Returns (messages, untranslated).
     """
     found: dict[str, set[str]] = {}
@@ -465,10 +500,9 @@ def update_code_catalog(gallery: Path, docs: Path, catalog: Path) -> tuple[int, 
         if "_build" in page.relative_to(docs).parts:
             continue
         for cell in notebook_cells(page.read_text(encoding="utf-8")):
-            for span in code_spans(cell):
-                if span.kind != "string":
-                    where = page.relative_to(docs.parent).as_posix()
-                    found.setdefault(span.msgid, set()).add(where)
+            for span in code_spans(cell, printed_only=True):
+                where = page.relative_to(docs.parent).as_posix()
+                found.setdefault(span.msgid, set()).add(where)
     old = polib.pofile(str(catalog)) if catalog.is_file() else polib.POFile()
     known = {e.msgid: e for e in old if not e.obsolete}
     po = polib.POFile(wrapwidth=76)
