@@ -12,8 +12,8 @@ it is found by the text around the printed values
 output, the cell keeps all its English labels: code and output always agree. Figure
 labels in cells stay English (the figure was drawn from the English code).
 
-A page whose code was translated depends on the catalog, so editing a translation
-re-reads that page.
+A page with Python code depends on the catalog, so adding or editing a translation
+re-reads it.
 """
 
 from __future__ import annotations
@@ -49,20 +49,20 @@ class KoreanCodeComments(SphinxTransform):
         if catalog is None:
             return
         table = _catalog(str(catalog), catalog.stat().st_mtime_ns)
-        translated = False
+        seen_code = False
         done: set[int] = set()
         for cell in self.document.findall(_element("cell_code")):
             sources = _blocks(cell, "cell_code_source")
             outputs = [b for b in _blocks(cell, "cell_code_output") if "output" in b["classes"]]
             done.update(id(b) for b in sources)
-            translated |= _translate_cell(sources, outputs, table)
+            _translate_cell(sources, outputs, table)
+            seen_code = True
         for block in self.document.findall(nodes.literal_block):
             if id(block) in done or block.get("language", "default") not in PYTHON:
                 continue
-            translated |= _set_text(
-                block, gallery_ko.translate_code(block.astext(), table.get, strings=False)
-            )
-        if translated:
+            _set_text(block, gallery_ko.translate_code(block.astext(), table.get, strings=False))
+            seen_code = True
+        if seen_code:  # a new translation in the catalog re-reads the page
             self.env.note_dependency(str(catalog))
 
     def catalog_path(self, language: str) -> Path | None:
@@ -113,7 +113,7 @@ def _translate_cell(
     for block in outputs:
         text = block.astext()
         for pattern, repl in rewrites:
-            text = pattern.sub(repl, text, count=1)
+            text = pattern.sub(repl, text)
         changed |= _set_text(block, text)
     labels = bool(rewrites)
     for block in sources:

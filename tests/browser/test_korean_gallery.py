@@ -183,3 +183,54 @@ def test_code_comments_on_the_korean_site_are_korean(site_dir: Path) -> None:
     share = korean_share(worded)
     english = [c for c in worded if not HANGUL.search(c)][:5]
     assert share >= KOREAN_SHARE, f"{share:.0%} of code comments Korean, e.g. {english}"
+
+
+CELL = re.compile(
+    r'<div class="cell docutils container">(.*?)(?=<div class="cell docutils|</section>)', re.S
+)
+CELL_OUTPUT = re.compile(
+    r'<div class="cell_output docutils container">\s*<div class="output stream[^"]*">\s*'
+    r'<div class="highlight"><pre>(.*?)</pre>',
+    re.S,
+)
+CELL_INPUT = re.compile(r'<div class="cell_input docutils container">.*?<pre>(.*?)</pre>', re.S)
+
+
+def notebook_cells(site_dir: Path) -> list[tuple[str, str, str]]:
+    """(page, code, printed output) of every code cell of the Korean content pages."""
+    korean = site_dir / "ko"
+    cells = []
+    for p in sorted(korean.rglob("*.html")):
+        if p.relative_to(korean).as_posix().startswith(("_", "auto_examples/", *ENGLISH_PAGES)):
+            continue
+        for cell in CELL.findall(p.read_text(encoding="utf-8")):
+            code, output = CELL_INPUT.search(cell), CELL_OUTPUT.search(cell)
+            if code and output:
+                cells.append((p.name, text(code.group(1)), text(output.group(1))))
+    return cells
+
+
+def test_printed_labels_on_notebook_pages_are_korean(site_dir: Path) -> None:
+    """Cell outputs computed from the English code read Korean where they are words."""
+    lines = [
+        line
+        for _, _, output in notebook_cells(site_dir)
+        for line in output.split("\n")
+        if HANGUL.search(line) or gallery_ko.has_words(line)
+    ]
+    assert len(lines) >= 100
+    share = korean_share(lines)
+    english = [line for line in lines if not HANGUL.search(line)][:5]
+    assert share >= KOREAN_SHARE, f"{share:.0%} of printed lines Korean, e.g. {english}"
+
+
+def test_cell_code_and_output_agree(site_dir: Path) -> None:
+    """A cell whose output shows a Korean label prints that label in its code too."""
+    cells = notebook_cells(site_dir)
+    assert len(cells) >= 50
+    disagree = []
+    for name, code, output in cells:
+        strings = re.findall(r"\"[^\"]*\"|'[^']*'", code)  # comments are Korean too
+        if HANGUL.search(output) and not any(HANGUL.search(s) for s in strings):
+            disagree.append(f"{name}: {output[:60]!r}")
+    assert not disagree, f"{len(disagree)} cells print Korean their code does not: {disagree[:3]}"
