@@ -485,6 +485,13 @@ def notebook_cells(page: str) -> Iterator[str]:
         yield "\n".join(body)
 
 
+HEADER = (
+    "Korean code: comments of the gallery scripts and code cells, and the strings a reader\n"
+    "sees (figure titles, axis and legend labels, printed labels). Written by\n"
+    "`python docs/build.py --update-po` (docs/_ext/gallery_ko.py); keep {fields} as they are."
+)
+
+
 def update_code_catalog(gallery: Path, docs: Path, catalog: Path) -> tuple[int, int]:
     """Extract the code messages into ``catalog``; keep translations; drop the gone.
 
@@ -506,6 +513,7 @@ def update_code_catalog(gallery: Path, docs: Path, catalog: Path) -> tuple[int, 
     old = polib.pofile(str(catalog)) if catalog.is_file() else polib.POFile()
     known = {e.msgid: e for e in old if not e.obsolete}
     po = polib.POFile(wrapwidth=76)
+    po.header = HEADER
     po.metadata = old.metadata or {
         "Project-Id-Version": "vanishing",
         "Language": "ko",
