@@ -25,6 +25,8 @@ then backward with its cache. Shapes are ``(n_samples, n_features)`` throughout.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Mapping
+from types import MappingProxyType
 from typing import Any, NamedTuple, Protocol
 
 import numpy as np
@@ -74,6 +76,10 @@ class Backward(Protocol):
     def grads(self) -> dict[str, Array]:
         """Gradients of the parameters, keyed like ``params``."""
 
+    @property
+    def named_deltas(self) -> Mapping[str, Array]:
+        """Gradients with respect to the outputs of the layers inside, keyed by their path."""
+
 
 class LayerGradients(NamedTuple):
     """What a layer's backward pass returns.
@@ -85,6 +91,9 @@ class LayerGradients(NamedTuple):
         the ``dy`` of the layer below.
     grads : dict of str to ndarray
         :math:`\\partial L/\\partial \\theta` for every entry of the layer's ``params``.
+    named_deltas : mapping of str to ndarray, default empty
+        For a layer holding others (:class:`Residual`): the gradient with respect to each
+        inner layer's output, keyed by its path (``"block"``, ``"block.0"``...).
 
     Examples
     --------
@@ -95,6 +104,7 @@ class LayerGradients(NamedTuple):
 
     dx: Array
     grads: dict[str, Array]
+    named_deltas: Mapping[str, Array] = MappingProxyType({})
 
 
 class Layer(ABC):
@@ -427,6 +437,8 @@ class Residual(Layer):
 
     def backward(self, cache: Any, dy: Array) -> LayerGradients:
         """Return ``dy + scale * dblock/dx`` and the block's gradients."""
-        inner = self.block.backward(cache, self.scale * np.asarray(dy))
+        dh = self.scale * np.asarray(dy)
+        inner = self.block.backward(cache, dh)
         grads = {f"block.{k}": v for k, v in inner.grads.items()}
-        return LayerGradients(dy + inner.dx, grads)
+        deltas = {"block": dh, **{f"block.{k}": v for k, v in inner.named_deltas.items()}}
+        return LayerGradients(dy + inner.dx, grads, deltas)

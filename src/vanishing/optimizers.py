@@ -39,9 +39,10 @@ import numpy as np
 
 from vanishing._validation import (
     check_array,
-    check_choice,
     check_in_range,
+    check_like_params,
     check_positive,
+    lookup_name,
 )
 
 __all__ = [
@@ -182,23 +183,7 @@ def _check_params(params: Any, *, writeable: bool = False) -> Mapping[str, np.nd
 
 
 def _check_grads(grads: Any, params: Mapping[str, np.ndarray]) -> Params:
-    if not isinstance(grads, Mapping):
-        raise TypeError(f"grads must be a dict of str to ndarray, got {type(grads).__name__}")
-    if set(grads) != set(params):
-        missing = sorted(set(params) - set(grads))
-        extra = sorted(set(grads) - set(params))
-        raise ValueError(
-            f"grads must have exactly the keys of params: missing {missing}, unexpected {extra}"
-        )
-    out = {}
-    for key, p in params.items():
-        g = check_array(grads[key], f"grads[{key!r}]")
-        if g.shape != p.shape:
-            raise ValueError(
-                f"grads[{key!r}] must have the shape of params[{key!r}] {p.shape}, got {g.shape}"
-            )
-        out[key] = g
-    return out
+    return check_like_params(grads, params, "grads")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -987,10 +972,9 @@ def get_optimizer(name: str, **kwargs: Any) -> Optimizer[Any]:
     >>> get_optimizer("adamax")
     Traceback (most recent call last):
     ...
-    ValueError: optimizer must be one of 'adagrad', 'adam', 'adamw', 'rmsprop', 'sgd', got 'adamax'
+    ValueError: unknown optimizer 'adamax': optimizer must be one of 'adagrad', 'adam', ...
     """
-    key = name.lower() if isinstance(name, str) else name
-    cls = OPTIMIZERS[check_choice(key, "optimizer", OPTIMIZERS)]
+    cls = OPTIMIZERS[lookup_name(name, "optimizer", OPTIMIZERS)]
     valid = {f.name for f in dataclasses.fields(cls)}
     unknown = sorted(set(kwargs) - valid)
     if unknown:
