@@ -9,10 +9,10 @@ Usage::
     python docs/build.py --force      # run Sphinx even when no input changed
 
 English runs first: it executes the gallery scripts and the notebook pages. The Korean
-build reuses both (sphinx-gallery skips scripts whose MD5 is unchanged, and
-``-D plot_gallery=0`` guarantees nothing runs; myst-nb reads the shared execution cache),
-so it only translates and writes. Never run two builds at once: the gallery output lives
-in the source tree.
+build reads the notebook pages' outputs from the shared execution cache, and runs the
+gallery on Korean copies of the scripts (see :func:`korean_source`), so its figures,
+printed output and downloads are Korean. Never run two builds at once: the gallery
+output lives in the source tree.
 """
 
 from __future__ import annotations
@@ -38,6 +38,7 @@ DOCS = Path(__file__).resolve().parent
 sys.path.insert(0, str(DOCS / "_ext"))
 
 import catalogs  # noqa: E402  (docs/_ext)
+import gallery_ko  # noqa: E402
 import translation_coverage as coverage  # noqa: E402
 
 BUILD = DOCS / "_build"
@@ -52,12 +53,11 @@ ENGLISH_ONLY = ("gen_modules",)
 STRICT = ["-W", "--keep-going"]
 #: Per-language overrides on top of docs/conf.py. English executes the gallery and the
 #: notebooks: -j runs them (and sphinx-gallery's workers, conf.py "parallel": True) on
-#: every core, 98 s -> 80 s cold on 2 idle cores. Korean only translates and writes;
-#: re-parsing some 1,600 translated messages is CPU-bound too: -j takes it from 26 s to
-#: 20 s on 2 idle cores.
+#: every core, 98 s -> 80 s cold on 2 idle cores. Korean runs its own gallery (the
+#: Korean scripts) and re-parses some 1,600 translated messages, CPU-bound too.
 OVERRIDES = {
     "en": ["-j", "auto"],
-    "ko": ["-j", "auto", "-D", "language=ko", "-D", "plot_gallery=0"],
+    "ko": ["-j", "auto", "-D", "language=ko"],
 }
 #: myst-nb always writes its executed notebooks, glue data and cell images next to the
 #: output folder (``<outdir>/../jupyter_execute``), which here is inside the site. They
@@ -74,11 +74,18 @@ DRAFT = [
 ]
 
 
-def sphinx(builder: str, out: Path, doctrees: Path, *extra: str, strict: bool = True) -> None:
+def sphinx(
+    builder: str,
+    out: Path,
+    doctrees: Path,
+    *extra: str,
+    strict: bool = True,
+    srcdir: Path = DOCS,
+) -> None:
     """Run one ``sphinx-build`` in a fresh process; exit with its status on failure."""
     cmd = [sys.executable, "-m", "sphinx", "-b", builder, "-q", *(STRICT if strict else [])]
     cmd += extra
-    cmd += ["-d", str(doctrees), str(DOCS), str(out)]
+    cmd += ["-c", str(DOCS), "-d", str(doctrees), str(srcdir), str(out)]
     with subprocess.Popen(cmd, stderr=subprocess.PIPE, text=True, bufsize=1) as proc:
         assert proc.stderr is not None
         for line in proc.stderr:  # passed on as it comes, less the noise
@@ -107,8 +114,9 @@ def build_language(lang: str, strict: bool = True) -> float:
     """Build one language's HTML; return the seconds it took."""
     start = time.perf_counter()
     extra = [*OVERRIDES[lang], *([] if strict else DRAFT)]
+    srcdir = korean_source() if lang == "ko" else DOCS
     with notebook_outputs_in_site():
-        sphinx("html", SITE / lang, BUILD / "doctrees" / lang, *extra, strict=strict)
+        sphinx("html", SITE / lang, BUILD / "doctrees" / lang, *extra, strict=strict, srcdir=srcdir)
     seconds = time.perf_counter() - start
     print(f"[build] {lang}: {seconds:.1f} s -> {(SITE / lang).relative_to(Path.cwd())}")
     return seconds
@@ -185,6 +193,90 @@ def build_language_if_changed(lang: str, strict: bool = True, force: bool = Fals
     stamp.write_text(before, encoding="utf-8")
     return seconds
 
+# --------------------------------------------------------------------------------------
+# The Korean gallery: Korean scripts in a Korean source tree
+# --------------------------------------------------------------------------------------
+#: The Korean build's source directory: docs/'s pages and files, hard-linked (Sphinx and
+#: myst-nb resolve symbolic links, which would take a page's path out of this tree),
+#: beside its own gallery output (sphinx-gallery writes auto_examples/ and gen_modules/
+#: into the source directory), so English's docs/auto_examples stays as English built
+#: it and every docname (auto_examples/...) is the same in both languages. conf.py comes
+#: from docs/ (``-c``); its paths resolve against docs/ or are absolute.
+KO_SOURCE = BUILD / "ko-source" / "docs"
+#: The Korean gallery scripts, where conf.py's ``examples_dirs = ["../gallery"]`` finds
+#: them from KO_SOURCE (docs/_ext/gallery_ko.py writes them).
+KO_GALLERY = KO_SOURCE.parent / "gallery"
+#: Top-level entries of docs/ the Korean source tree does not mirror: its own gallery
+#: output, the build tree, and what conf.py finds in docs/ itself (extensions, static
+#: files, catalogs: absolute or confdir-relative paths). Templates are mirrored:
+#: autosummary looks for them under the source directory.
+KO_OWN = frozenset(
+    {"_build", "auto_examples", "gen_modules", "_ext", "_static", "locale", "_locale_ui"}
+    | {"conf.py", "build.py"}
+)
+
+
+def mirror(source: Path, target: Path, skip: frozenset[str] = frozenset()) -> int:
+    """Make ``target`` hold the files of ``source`` as hard links; return how many changed.
+
+    A file is re-linked only when it is no longer the same file (an editor that saves by
+    renaming breaks a hard link); where hard links are impossible it is copied with its
+    modification time. Files and folders that ``source`` no longer has are removed.
+    Top-level names in ``skip`` are left out (and left alone in ``target``).
+    """
+    changed = 0
+    wanted: set[Path] = set()
+    for path in sorted(source.rglob("*")):
+        rel = path.relative_to(source)
+        if rel.parts[0] in skip or not path.is_file():
+            continue
+        wanted.add(rel)
+        out = target / rel
+        if out.exists() and (out.samefile(path) or _same_copy(out, path)):
+            continue
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.unlink(missing_ok=True)
+        try:
+            os.link(path, out)
+        except OSError:
+            shutil.copy2(path, out)
+        changed += 1
+    for path in sorted(target.rglob("*"), reverse=True):
+        rel = path.relative_to(target)
+        if rel.parts[0] in skip:
+            continue
+        if path.is_file() and rel not in wanted:
+            path.unlink()
+            changed += 1
+        elif path.is_dir() and not any(path.iterdir()):
+            path.rmdir()
+    return changed
+
+
+def _same_copy(a: Path, b: Path) -> bool:
+    sa, sb = a.stat(), b.stat()
+    return sa.st_size == sb.st_size and sa.st_mtime_ns == sb.st_mtime_ns
+
+
+def korean_source() -> Path:
+    """Write the Korean gallery scripts and mirror docs/'s pages; return the source dir.
+
+    Only scripts whose Korean text changed are rewritten, so sphinx-gallery (which skips
+    a script whose MD5 is unchanged) reruns only those.
+    """
+    scripts = gallery_ko.write_gallery(DOCS.parent / "gallery", KO_GALLERY, MESSAGES)
+    pages = mirror(DOCS, KO_SOURCE, KO_OWN)
+    where = KO_SOURCE.parent.relative_to(DOCS)
+    print(f"[build] ko: {scripts} gallery files and {pages} pages updated in {where}")
+    return KO_SOURCE
+
+
+def update_code_catalog() -> None:
+    """Extract the gallery's and the code cells' comments and labels (Korean code)."""
+    catalog = MESSAGES / gallery_ko.CODE_CATALOG
+    total, untranslated = gallery_ko.update_code_catalog(DOCS.parent / "gallery", DOCS, catalog)
+    print(f"[po] {catalog.relative_to(DOCS)}: {total} code messages, {untranslated} untranslated")
+
 
 def write_root() -> None:
     """The root page that sends readers to /en/ or /ko/, and the coverage report."""
@@ -207,6 +299,7 @@ def update_po() -> None:
     (pot / "sphinx.pot").unlink(missing_ok=True)
     cmd = [sys.executable, "-m", "sphinx_intl", "update", "-p", str(pot), "-l", "ko"]
     subprocess.run([*cmd, "-d", str(DOCS / "locale")], check=True)
+    update_code_catalog()
     dropped = catalogs.prune(MESSAGES, COMPENDIUM, ENGLISH_ONLY)
     filled = catalogs.fill(MESSAGES, COMPENDIUM)
     print(f"[po] kept API docstrings English: dropped {dropped} messages in {ENGLISH_ONLY}")

@@ -63,6 +63,7 @@ extensions = [
     "accessibility",  # names for the sidebar's buttons, bibliography list roles
     "build_timing",  # wall and CPU seconds per phase, for benchmarks/bench_build.py
     "pages_written",  # a page a parallel writer failed to write fails the build
+    "code_comments_ko",  # Korean pages: code-cell comments from the code catalog
 ]
 
 exclude_patterns = [

@@ -41,8 +41,9 @@ GALLERY = ROOT / "gallery"
 LOCALE = DOCS / "locale" / "ko" / "LC_MESSAGES"
 #: As in docs/conf.py.
 MYST_EXTENSIONS = {"dollarmath", "amsmath", "colon_fence", "deflist"}
-#: Catalogs kept English on purpose (docs/build.py ENGLISH_ONLY).
-ENGLISH_ONLY = ("gen_modules",)
+#: Catalogs kept English on purpose (docs/build.py ENGLISH_ONLY), and the code catalog
+#: (``_code.po``: comments and labels of code, not a page; tests/test_translation_code.py).
+ENGLISH_ONLY = ("gen_modules", "_code")
 
 
 # --------------------------------------------------------------------------------------

@@ -23,6 +23,8 @@ names = {
     for name in ("sigmoid", "tanh", "softsign", "softplus", "relu")
     + ("leaky_relu", "elu", "selu", "gelu", "silu")
 }
+# Legend and panel titles that are words (the rest are the library's labels).
+titles = {"sigmoid": "sigmoid"}
 z = np.linspace(-5.0, 5.0, 2001)
 curves = {}
 for name in names:
@@ -45,14 +47,15 @@ for ax, (name, (a, da)) in zip(axes.flat, curves.items(), strict=True):
     ax.axhspan(0.0, 0.25, color="0.75" if name == "sigmoid" else "0.9", zorder=0)
     ax.axhline(0.0, color="0.5", linewidth=0.6)
     ax.axvline(0.0, color="0.5", linewidth=0.6)
-    ax.plot(z, a, color="tab:blue", linewidth=1.6, label=r"$\phi(z)$")
-    ax.plot(z, da, color="tab:red", linewidth=1.6, linestyle="--", label=r"$\phi'(z)$")
-    ax.set_title(names[name])
+    ax.plot(z, a, color="tab:blue", linewidth=1.6, label=r"function $\phi(z)$")
+    ax.plot(z, da, color="tab:red", linewidth=1.6, linestyle="--", label=r"derivative $\phi'(z)$")
+    ax.set_title(titles.get(name, names[name]))
     ax.set_ylim(-1.5, 2.5)
 for ax in axes[1]:
-    ax.set_xlabel("$z$")
+    ax.set_xlabel("pre-activation $z$")
 axes[0, 0].legend(loc="upper left", fontsize=9)
 axes[0, 0].set_yticks([-1.0, 0.0, 0.25, 1.0, 2.0], ["$-1$", "$0$", "$1/4$", "$1$", "$2$"])
+fig.suptitle("Ten activation functions (solid) and their derivatives (dashed)")
 plt.show()
 
 # %%

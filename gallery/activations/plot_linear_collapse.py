@@ -112,16 +112,17 @@ xx, yy = np.meshgrid(np.linspace(-1.2, 1.2, 200), np.linspace(-1.2, 1.2, 200))
 grid = np.column_stack([xx.ravel(), yy.ravel()])
 
 fig, axes = plt.subplots(1, 2, figsize=(8.0, 4.0), sharey=True, layout="constrained")
-titles = {"identity": r"$\phi(z) = z$", "relu": "ReLU"}
+titles = {"identity": r"identity, $\phi(z) = z$", "relu": "ReLU"}
 colors = ["tab:red", "tab:blue", "tab:green"]
 for ax, (activation, model) in zip(axes, models.items(), strict=True):
     regions = model(grid).argmax(axis=1).reshape(xx.shape)
     ax.contourf(xx, yy, regions, levels=[-0.5, 0.5, 1.5, 2.5], colors=colors, alpha=0.25)
     ax.scatter(X[:, 0], X[:, 1], c=[colors[k] for k in labels], s=8)
     ax.set_title(titles[activation])
-    ax.set_xlabel("$x_1$")
+    ax.set_xlabel("input $x_1$")
     ax.set_aspect("equal")
-axes[0].set_ylabel("$x_2$")
+axes[0].set_ylabel("input $x_2$")
+fig.suptitle("What a linear and a ReLU network can learn on the spirals")
 plt.show()
 
 # %%

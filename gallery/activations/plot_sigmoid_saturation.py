@@ -73,14 +73,15 @@ fig, axes = plt.subplots(3, 3, figsize=(9.5, 7.0), layout="constrained")
 for col, (label, (z, a, da)) in enumerate(results.items()):
     axes[0, col].hist(z.ravel(), bins=np.linspace(-80.0, 80.0, 161), color="tab:gray")
     axes[0, col].set_title(titles[label])
-    axes[0, col].set_xlabel("$z$")
+    axes[0, col].set_xlabel("pre-activation $z$")
     axes[1, col].hist(a.ravel(), bins=np.linspace(0.0, 1.0, 51), color="tab:blue")
-    axes[1, col].set_xlabel(r"$\sigma(z)$")
+    axes[1, col].set_xlabel(r"output $\sigma(z)$")
     axes[2, col].hist(da.ravel(), bins=np.linspace(0.0, 0.25, 51), color="tab:red")
-    axes[2, col].set_xlabel(r"$\sigma'(z)$")
+    axes[2, col].set_xlabel(r"derivative $\sigma'(z)$")
     axes[2, col].set_xticks([0.0, 0.125, 0.25], ["$0$", "$1/8$", "$1/4$"])
     for row in range(3):
         axes[row, col].set_yticks([])
+fig.suptitle("A sigmoid layer's pre-activations, outputs and derivatives for three initializations")
 plt.show()
 
 # %%

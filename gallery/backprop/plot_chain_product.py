@@ -38,12 +38,12 @@ def dpn_dw1(n, activation, w=1.0, x=1.0):
     return net.backward(cache, np.ones_like(p)).grads["0.W"].item()
 
 
-names = {"sigmoid": "sigmoid", "tanh": "tanh", "relu": "ReLU"}
+labels = {"sigmoid": "sigmoid", "tanh": "tanh", "relu": "ReLU"}
 depths = np.arange(1, 31)
-by_depth = {name: np.abs([dpn_dw1(n, name) for n in depths]) for name in names}
+by_depth = {name: np.abs([dpn_dw1(n, name) for n in depths]) for name in labels}
 
-for name in names:
-    print(f"{name:8s} |dp_n/dw_1| at n = 10: {by_depth[name][9]:.3e}")
+for name, label in labels.items():
+    print(f"{label:8s} |dp_n/dw_1| at n = 10: {by_depth[name][9]:.3e}")
 print(f"(1/4)**10 = {0.25**10:.6e} = 2**-20 = {2.0**-20:.6e}")
 
 # %%
@@ -68,16 +68,17 @@ print(f"(1/4)**10 = {0.25**10:.6e} = 2**-20 = {2.0**-20:.6e}")
 # :math:`n = 10`.
 fig, axes = plt.subplots(1, 2, figsize=(10.0, 4.0), layout="constrained")
 ax = axes[0]
-for name, label in names.items():
+for name, label in labels.items():
     ax.semilogy(depths, by_depth[name], "o-", markersize=3, label=label)
 ax.semilogy(depths, 0.25**depths, "k--", linewidth=1, label=r"$4^{-n}$")
 ax.plot([10], [0.25**10], "ks")
 ax.annotate(
     r"$(1/4)^{10} = 2^{-20}$", (10, 0.25**10), xytext=(12, 1e-4), arrowprops={"arrowstyle": "->"}
 )
-ax.set_xlabel("$n$")
-ax.set_ylabel(r"$|\partial p_n / \partial w_1|$")
-ax.legend(loc="lower left")
+ax.set_xlabel("chain length $n$")
+ax.set_ylabel(r"gradient $|\partial p_n / \partial w_1|$")
+legend = ax.legend(loc="lower left")  # assigned: no repr under the code
+# sphinx_gallery_defer_figures
 
 # %%
 # Against the weights
@@ -89,19 +90,20 @@ ax.legend(loc="lower left")
 # large :math:`w` pushes :math:`z = w p` away from 0, where :math:`\sigma'` is small.
 weights = np.geomspace(0.1, 10.0, 41)
 n = 10
-by_weight = {name: np.abs([dpn_dw1(n, name, w=w) for w in weights]) for name in names}
+by_weight = {name: np.abs([dpn_dw1(n, name, w=w) for w in weights]) for name in labels}
 
 ax = axes[1]
-for name, label in names.items():
+for name, label in labels.items():
     ax.loglog(weights, by_weight[name], "o-", markersize=3, label=label)
 ax.axhline(1.0, color="0.5", linewidth=0.8)
-ax.set_xlabel("$w$")
-ax.set_ylabel(r"$|\partial p_{10} / \partial w_1|$")
+ax.set_xlabel("weight $w$")
+ax.set_ylabel(r"gradient $|\partial p_{10} / \partial w_1|$")
 ax.legend(loc="upper left")
+fig.suptitle("Gradient of the first weight of a chain against its length and its weights")
 plt.show()
 
-for name in names:
-    print(f"{name:8s} largest |dp_10/dw_1| over w in [0.1, 10]: {by_weight[name].max():.3e}")
+for name, label in labels.items():
+    print(f"{label:8s} largest |dp_10/dw_1| over w in [0.1, 10]: {by_weight[name].max():.3e}")
 
 # %%
 # With ReLU the gradient is 1 at :math:`w = 1` and explodes for larger weights. With the

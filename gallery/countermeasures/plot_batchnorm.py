@@ -82,7 +82,8 @@ for row, (name, config) in zip(axes, configs.items(), strict=True):
     saturated = np.mean([s.saturated_fraction for s in stats])
     print(f"{name:20s} fraction of saturated sigmoid outputs: {saturated:.3f}")
 for ax in axes[-1]:
-    ax.set_xlabel(r"$a^{(\ell)}$")
+    ax.set_xlabel(r"activation $a^{(\ell)}$")
+fig.suptitle("Sigmoid activations per layer, with and without batch normalization")
 plt.show()
 
 # %%
@@ -103,10 +104,11 @@ for name, config in configs.items():
     norms = list(delta_norms(net, net.backward(cache, dlogits)).values())[:-1]
     ax.semilogy(np.arange(1, len(norms) + 1), norms, "o-", label=labels[name])
     print(f"{name:20s} ||delta(1)|| / ||delta(10)|| = {norms[0] / norms[-1]:.2e}")
-ax.set_xlabel(r"$\ell$")
-ax.set_ylabel(r"$\|\delta^{(\ell)}\|$")
+ax.set_xlabel(r"layer $\ell$")
+ax.set_ylabel(r"gradient norm $\|\delta^{(\ell)}\|$")
 ax.legend(fontsize=8)
 ax.grid(True, alpha=0.3)
+fig.suptitle("Gradient norm per layer at initialization")
 plt.show()
 
 # %%
@@ -125,10 +127,11 @@ for name, config in configs.items():
         f"   test accuracy {accuracy(net, X_test, y_test):.3f}"
     )
 ax.axhline(np.log(10), color="0.6", ls=":", label=r"$\ln 10$")
-ax.set_xlabel(r"$t$")
-ax.set_ylabel(r"$L$")
+ax.set_xlabel(r"step $t$")
+ax.set_ylabel(r"loss $L$")
 ax.legend(fontsize=8)
 ax.grid(True, alpha=0.3)
+fig.suptitle("Training loss, with and without batch normalization")
 plt.show()
 
 # %%

@@ -151,9 +151,10 @@ for ax, (title, runs) in zip(axes.flat, panels, strict=True):
 axes[1, 1].semilogy(depths, baseline_clipped, "x", color="k", label=r"sigmoid, $c = 1$")
 axes[1, 1].legend(fontsize=10)
 for ax in axes[1]:
-    ax.set_xlabel(r"$D$")
+    ax.set_xlabel(r"depth $D$")
 for ax in axes[:, 0]:
-    ax.set_ylabel(r"$\|\partial L / \partial W^{(1)}\|$")
+    ax.set_ylabel(r"first layer's gradient norm $\|\partial L / \partial W^{(1)}\|$")
+fig.suptitle("First layer's gradient against depth, with four countermeasures")
 plt.show()
 
 # %%

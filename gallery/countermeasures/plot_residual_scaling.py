@@ -87,14 +87,14 @@ for name, (scale, forward, backward) in runs.items():
     ax_f.semilogy(blocks, (1 + scale**2) ** (blocks / 2), "--", color=line.get_color())
     ax_b.semilogy(blocks, backward, label=labels[name], color=line.get_color())
     ax_b.semilogy(blocks, (1 + scale**2) ** ((depth - blocks) / 2), "--", color=line.get_color())
-ax_f.set_xlabel(r"$l$")
-ax_f.set_ylabel(r"$\|x_l\| \,/\, \|x_0\|$")
-ax_b.set_xlabel(r"$l$")
-ax_b.set_ylabel(r"$\|\partial L/\partial x_l\| \,/\, \|\partial L/\partial x_D\|$")
+ax_f.set_xlabel(r"block $l$")
+ax_f.set_ylabel(r"forward growth $\|x_l\| \,/\, \|x_0\|$")
+ax_b.set_xlabel(r"block $l$")
+ax_b.set_ylabel(r"gradient growth $\|\partial L/\partial x_l\| \,/\, \|\partial L/\partial x_D\|$")
 for ax in (ax_f, ax_b):
     ax.legend()
     ax.grid(True, alpha=0.3)
-fig.suptitle(rf"$D = {depth}$")
+fig.suptitle(rf"Forward and backward growth through residual blocks, depth $D = {depth}$")
 plt.show()
 
 # %%

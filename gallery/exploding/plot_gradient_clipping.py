@@ -82,11 +82,12 @@ for (name, (losses, norms, _)), color in zip(runs.items(), ["C3", "C0"], strict=
     ax_loss.semilogy(losses, color=color, label=label)
     ax_norm.semilogy(norms, color=color, label=label)
 ax_norm.axhline(c, color="k", linestyle="--", linewidth=1)
-ax_loss.set_xlabel(r"$t$")
-ax_loss.set_ylabel(r"$L$")
-ax_norm.set_xlabel(r"$t$")
-ax_norm.set_ylabel(r"$\|g\|$")
+ax_loss.set_xlabel(r"step $t$")
+ax_loss.set_ylabel(r"loss $L$")
+ax_norm.set_xlabel(r"step $t$")
+ax_norm.set_ylabel(r"gradient norm $\|g\|$")
 ax_loss.legend(fontsize=9)
+fig.suptitle("Training a network whose gradients explode, with and without gradient clipping")
 plt.show()
 
 # %%
@@ -137,11 +138,12 @@ fig, ax = plt.subplots(figsize=(4.8, 3.6), layout="constrained")
 theta = np.linspace(0.0, 2.0 * np.pi, 200)
 ax.plot(c * np.cos(theta), c * np.sin(theta), color="C0", linewidth=1)
 ax.plot([-c, c, c, -c, -c], [-c, -c, c, c, -c], color="C1", linewidth=1)
-for vector, color, label in [
-    (g, "k", r"$g$"),
-    (g_norm, "C0", r"$c\,g/\|g\|$"),
-    (g_value, "C1", r"$\mathrm{clip}(g, -c, c)$"),
-]:
+arrow_labels = [
+    (g, "k", r"gradient $g$"),
+    (g_norm, "C0", r"by norm, $c\,g/\|g\|$"),
+    (g_value, "C1", r"by value, $\mathrm{clip}(g, -c, c)$"),
+]
+for vector, color, label in arrow_labels:
     ax.annotate(
         "",
         xy=vector,
@@ -153,6 +155,7 @@ ax.set_aspect("equal")
 ax.set_xlim(-1.3, 3.3)
 ax.set_ylim(-1.3, 1.4)
 ax.legend(fontsize=8, loc="lower right")
+fig.suptitle("Clipping a gradient by norm and by value")
 plt.show()
 
 # %%

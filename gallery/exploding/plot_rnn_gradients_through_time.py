@@ -29,13 +29,14 @@ T, n_in, n_hidden = 50, 8, 32
 x = np.random.default_rng(0).standard_normal((T, 16, n_in))
 scales = [0.5, 1.0, 1.05, 1.5]
 activations = {"linear": "identity", "tanh": "tanh"}
+labels = {"linear": "linear", "tanh": "tanh"}  # printed names
 
 norms = {}
 for name, activation in activations.items():
     for s in scales:
         rnn = VanillaRNN(n_in, n_hidden, activation=activation, recurrent_gain=s, rng=1)
         norms[name, s] = gradient_through_time(rnn, x)
-        print(f"{name:6s} s = {s:4.2f}   |dL/dh_0| = {norms[name, s][0]:.4g}")
+        print(f"{labels[name]:6s} s = {s:4.2f}   |dL/dh_0| = {norms[name, s][0]:.4g}")
 print(f"1.05 ** {T} = {1.05**T:.4f}")
 
 # %%
@@ -51,12 +52,13 @@ for ax, name in zip(axes, activations, strict=True):
     for s in scales:
         ax.semilogy(t, norms[name, s], label=rf"$\sigma_{{\max}}(W_{{hh}}) = {s}$")
     ax.semilogy(t, 1.05 ** (T - t), "k--", linewidth=1, label=r"$1.05^{T-t}$")
-    ax.set_title(name if name == "tanh" else r"$f(z) = z$")
-    ax.set_xlabel(r"$t$")
+    ax.set_title("tanh RNN" if name == "tanh" else r"linear RNN, $f(z) = z$")
+    ax.set_xlabel(r"time step $t$")
     ax.set_ylim(1e-16, 1e10)
     ax.grid(True, which="major", alpha=0.3)
-axes[0].set_ylabel(r"$\|\partial L / \partial h_t\|$")
+axes[0].set_ylabel(r"gradient norm $\|\partial L / \partial h_t\|$")
 axes[1].legend(fontsize=9, loc="lower right")
+fig.suptitle("Gradient norm through time in a recurrent network")
 plt.show()
 
 # %%

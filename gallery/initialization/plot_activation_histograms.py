@@ -59,7 +59,7 @@ def hidden_activations(activation, init):
     return layers, stats
 
 
-def histogram_grid(activation, names, value_range):
+def histogram_grid(activation, names, value_range, title):
     fig, axes = plt.subplots(
         len(names),
         n_hidden,
@@ -76,7 +76,7 @@ def histogram_grid(activation, names, value_range):
             )
             ax.set_yticks([])
             if row == 0:
-                ax.set_title(rf"$\ell = {col + 1}$", fontsize=9)
+                ax.set_title(rf"layer $\ell = {col + 1}$", fontsize=9)
         axes[row, 0].set_ylabel(labels[name], fontsize=9)
         print(
             f"{activation:7s} {name:22s} std per layer",
@@ -85,7 +85,8 @@ def histogram_grid(activation, names, value_range):
             np.round([s.saturated_fraction for s in stats], 2),
         )
     for ax in axes[-1]:
-        ax.set_xlabel(r"$a^{(\ell)}$")
+        ax.set_xlabel(r"activation $a^{(\ell)}$")
+    fig.suptitle(title)
     plt.show()
 
 
@@ -95,7 +96,9 @@ def histogram_grid(activation, names, value_range):
 # Each row is one initialization, each column one hidden layer, input side on the left.
 # The horizontal axis is the activation :math:`a^{(\ell)} \in (0, 1)`.
 saturating = ["N(0, 1)", "N(0, 0.1^2)", "N(0, 0.01^2)", "standard U", "Xavier"]
-histogram_grid("sigmoid", saturating, (0.0, 1.0))
+histogram_grid(
+    "sigmoid", saturating, (0.0, 1.0), title="Sigmoid activations per layer, five initializations"
+)
 
 # %%
 # With :math:`\mathcal N(0, 1)` weights, :math:`z = a W + b` sums 100 terms, so its
@@ -120,7 +123,9 @@ histogram_grid("sigmoid", saturating, (0.0, 1.0))
 # tanh
 # ----
 # The same grid for tanh, with activations in :math:`(-1, 1)`.
-histogram_grid("tanh", saturating, (-1.0, 1.0))
+histogram_grid(
+    "tanh", saturating, (-1.0, 1.0), title="tanh activations per layer, five initializations"
+)
 
 # %%
 # :math:`\mathcal N(0, 1)` saturates tanh at :math:`\pm 1`. Small weights make the
@@ -148,11 +153,12 @@ def relu_grid():
             ax.hist(a[a > 0], bins=40, range=(0.0, 4.0), histtype="stepfilled", color=colors[name])
             ax.set_yticks([])
             if row == 0:
-                ax.set_title(rf"$\ell = {col + 1}$", fontsize=9)
+                ax.set_title(rf"layer $\ell = {col + 1}$", fontsize=9)
         axes[row, 0].set_ylabel(f"ReLU, {name}", fontsize=9)
         print(f"relu    {name:22s} std per layer", np.round([s.std for s in stats], 3))
     for ax in axes[-1]:
-        ax.set_xlabel(r"$a^{(\ell)} > 0$")
+        ax.set_xlabel(r"activation $a^{(\ell)} > 0$")
+    fig.suptitle("Positive ReLU activations per layer, Xavier against He")
     plt.show()
 
 

@@ -95,12 +95,13 @@ for name, history in histories.items():
     axes[0].plot(seen, loss, "o-", markersize=3, label=labels[name])
     axes[1].plot(updates, loss, "o-", markersize=3, label=labels[name])
 axes[0].set_xscale("log")
-axes[0].set_xlabel("$n$")
-axes[0].set_ylabel("$L$")
+axes[0].set_xlabel("samples seen $n$")
+axes[0].set_ylabel("loss $L$")
 axes[1].set_xscale("log")
-axes[1].set_xlabel("$t$")
+axes[1].set_xlabel("updates $t$")
 for ax in axes:
     ax.legend()
+fig.suptitle("Loss of batch, mini-batch and stochastic gradient descent")
 plt.show()
 
 # %%

@@ -52,10 +52,11 @@ ax.loglog(scales, sgd_steps, label="SGD")
 ax.loglog(scales, adam_steps, label="Adam")
 ax.axvline(adam.eps, color="0.6", ls=":", label=r"$\varepsilon$")
 ax.axhline(lr, color="0.6", ls="--", label=r"$\eta$")
-ax.set_xlabel(r"$|g|$")
-ax.set_ylabel(r"$|\theta_1 - \theta_0|$")
+ax.set_xlabel(r"gradient $|g|$")
+ax.set_ylabel(r"first step $|\theta_1 - \theta_0|$")
 ax.legend()
 ax.grid(True, alpha=0.3)
+fig.suptitle("The first step of SGD and Adam against the size of the gradient")
 plt.show()
 
 # %%
@@ -102,16 +103,17 @@ for name, r in ratios.items():
 layers = np.arange(1, len(grad_norms) + 1)
 fig, (ax_g, ax_u) = plt.subplots(1, 2, figsize=(10, 4), layout="constrained")
 ax_g.semilogy(layers, grad_norms, "o-", color="k")
-ax_g.set_xlabel(r"$\ell$")
-ax_g.set_ylabel(r"$\|\partial L / \partial W^{(\ell)}\|$")
+ax_g.set_xlabel(r"layer $\ell$")
+ax_g.set_ylabel(r"gradient norm $\|\partial L / \partial W^{(\ell)}\|$")
 for name, r in ratios.items():
     ax_u.semilogy(layers, r, "o-", label=name)
 ax_u.axhline(1e-3, color="0.6", ls=":")
-ax_u.set_xlabel(r"$\ell$")
-ax_u.set_ylabel(r"$\mathrm{std}(\Delta W^{(\ell)}) \,/\, \mathrm{std}(W^{(\ell)})$")
+ax_u.set_xlabel(r"layer $\ell$")
+ax_u.set_ylabel(r"update ratio $\mathrm{std}(\Delta W^{(\ell)}) \,/\, \mathrm{std}(W^{(\ell)})$")
 ax_u.legend()
 for ax in (ax_g, ax_u):
     ax.grid(True, alpha=0.3)
+fig.suptitle("Gradient norm and update ratio per layer, SGD against Adam")
 plt.show()
 
 # %%

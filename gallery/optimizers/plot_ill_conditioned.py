@@ -90,6 +90,7 @@ for ax in axes[1]:
     ax.set_xlabel(r"$\theta_1$")
 for ax in axes[:, 0]:
     ax.set_ylabel(r"$\theta_2$")
+fig.suptitle("Six optimizers on an ill-conditioned valley")
 plt.show()
 
 # %%
@@ -99,10 +100,11 @@ plt.show()
 fig, ax = plt.subplots(figsize=(6.5, 4), layout="constrained")
 for name, path in paths.items():
     ax.semilogy(f(path), label=labels.get(name, name))
-ax.set_xlabel(r"$t$")
-ax.set_ylabel(r"$f(\theta_t)$")
+ax.set_xlabel(r"step $t$")
+ax.set_ylabel(r"loss $f(\theta_t)$")
 ax.legend(fontsize=8)
 ax.grid(True, alpha=0.3)
+fig.suptitle("Loss against steps on the ill-conditioned valley")
 plt.show()
 
 # %%

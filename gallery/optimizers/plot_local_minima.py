@@ -77,19 +77,20 @@ ax_f.plot(w, f(w), color="k")
 for i, w0 in enumerate(starts):
     ax_f.plot(w0, f(w0), "o", color=f"C{i}")
     ax_f.plot(plain[w0][-1], f(plain[w0][-1]), "x", color="k", ms=10, mew=2)
-ax_f.set_xlabel(r"$w$")
-ax_f.set_ylabel(r"$f(w)$")
+ax_f.set_xlabel(r"weight $w$")
+ax_f.set_ylabel(r"loss $f(w)$")
 for i, w0 in enumerate(starts):
     if w0 in (-4.0, 4.0):
         ax_t.plot(plain[w0][:80], "-", color=f"C{i}", label=rf"$w_0 = {w0:g}$")
         ax_t.plot(heavy[w0][:80], "--", color=f"C{i}", label=rf"$w_0 = {w0:g}$, $\mu = 0.9$")
 for w_min in (w_global, w_local):
     ax_t.axhline(w_min, color="0.6", ls=":")
-ax_t.set_xlabel(r"$t$")
-ax_t.set_ylabel(r"$w_t$")
+ax_t.set_xlabel(r"step $t$")
+ax_t.set_ylabel(r"weight $w_t$")
 ax_t.legend(fontsize=10)
 for ax in (ax_f, ax_t):
     ax.grid(True, alpha=0.3)
+fig.suptitle("Gradient descent with and without momentum on a loss with two minima")
 plt.show()
 
 # %%

@@ -71,10 +71,11 @@ for name, (history, _) in results.items():
     smooth = np.convolve(history.loss, np.ones(window) / window, mode="valid")
     style = "--" if name == "AdamW" else "-"
     ax.semilogy(np.arange(len(smooth)) + window, smooth, style, label=labels.get(name, name))
-ax.set_xlabel(r"$t$")
-ax.set_ylabel(r"$L$")
+ax.set_xlabel(r"step $t$")
+ax.set_ylabel(r"loss $L$")
 ax.legend(fontsize=8)
 ax.grid(True, alpha=0.3)
+fig.suptitle("Training loss of each optimizer on the digits")
 plt.show()
 
 # %%

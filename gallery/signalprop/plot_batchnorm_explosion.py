@@ -102,6 +102,7 @@ ax_norm.legend(fontsize=10)
 ax_rate.legend(fontsize=10)
 for ax in (ax_norm, ax_rate):
     ax.grid(True, alpha=0.3)
+fig.suptitle("Gradient explosion with batch normalization")
 plt.show()
 
 # %%

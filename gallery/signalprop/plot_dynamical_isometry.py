@@ -152,6 +152,7 @@ for ax, act in zip(axes, critical, strict=True):
     ax.legend(fontsize=10, loc="upper left")
 for ax in axes:
     ax.set_ylabel("number of singular values")
+fig.suptitle("Singular values of the input-output Jacobian at the edge of chaos")
 plt.show()
 
 # %%

@@ -49,7 +49,7 @@ for name, (w, b) in points.items():
 
 fig, (ax_q, ax_xi) = plt.subplots(1, 2, figsize=(9.0, 3.8), layout="constrained")
 m1 = ax_q.pcolormesh(diagram.sw2, diagram.sb2, diagram.q_star, cmap="magma", shading="auto")
-fig.colorbar(m1, ax=ax_q, label=r"$q^*$")
+fig.colorbar(m1, ax=ax_q, label=r"fixed point $q^*$")
 m2 = ax_xi.pcolormesh(
     diagram.sw2,
     diagram.sb2,
@@ -57,13 +57,14 @@ m2 = ax_xi.pcolormesh(
     cmap="viridis",
     shading="auto",
 )
-fig.colorbar(m2, ax=ax_xi, label=r"$\log_{10} \xi_c$")
+fig.colorbar(m2, ax=ax_xi, label=r"depth scale $\log_{10} \xi_c$")
 for ax in (ax_q, ax_xi):
     ax.plot(crit_sw2[keep], crit_sb2[keep], "w-", lw=2)
     for w, b in points.values():
         ax.plot(w, b, "o", color="white", markeredgecolor="black")
-    ax.set_xlabel(r"$\sigma_w^2$")
-    ax.set_ylabel(r"$\sigma_b^2$")
+    ax.set_xlabel(r"weight variance $\sigma_w^2$")
+    ax.set_ylabel(r"bias variance $\sigma_b^2$")
+fig.suptitle("Phase diagram of tanh: fixed point and depth scale")
 plt.show()
 
 # %%

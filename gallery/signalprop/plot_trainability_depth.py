@@ -111,6 +111,7 @@ ax.set_ylim(cell_edges(depths)[[0, -1]])
 ax.set_xlabel(r"weight variance $\sigma_w^2$")
 ax.set_ylabel(r"depth $L$ (hidden layers)")
 fig.colorbar(mesh, ax=ax, label=f"training accuracy after {steps} steps")
+fig.suptitle("Training accuracy against depth and weight variance")
 plt.show()
 
 # %%

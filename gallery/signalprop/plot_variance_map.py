@@ -45,13 +45,14 @@ ax_q.plot(q, q, color="grey", lw=0.8)
 for q0, colour in ((3.8, "tab:red"), (0.05, "tab:blue")):
     ax_q.plot(*cobweb(q0), color=colour, lw=1)
 ax_q.plot([q_star], [q_star], "o", color="black")
-ax_q.set_xlabel(r"$q^{(\ell - 1)}$")
-ax_q.set_ylabel(r"$q^{(\ell)}$")
+ax_q.set_xlabel(r"variance $q^{(\ell - 1)}$")
+ax_q.set_ylabel(r"next variance $q^{(\ell)}$")
 ax_q.set_title(rf"$\sigma_w^2 = {sw2}$, $\sigma_b^2 = {sb2}$")
 print(
     f"q* = {q_star:.4f}, slope of the map there "
     f"{float(meanfield.variance_map_slope(q_star, sw2, 'tanh')):.3f}"
 )
+# sphinx_gallery_defer_figures
 
 # %%
 # The correlation map
@@ -64,23 +65,29 @@ print(
 # chaos it touches the diagonal at :math:`c = 1`.
 c = np.linspace(-1.0, 1.0, 81)
 edge_sw2, edge_sb2 = meanfield.critical_line(0.5, "tanh")
-settings = {
-    "ordered": (r"$\chi_1 < 1$", 1.0, 0.1),
-    "edge": (r"$\chi_1 = 1$", float(edge_sw2), float(edge_sb2)),
-    "chaotic": (r"$\chi_1 > 1$", 4.0, 0.1),
+labels = {
+    "ordered": r"ordered, $\chi_1 < 1$",
+    "edge": r"edge of chaos, $\chi_1 = 1$",
+    "chaotic": r"chaotic, $\chi_1 > 1$",
 }
-for name, (label, w, b) in settings.items():
+settings = {
+    "ordered": (1.0, 0.1),
+    "edge": (float(edge_sw2), float(edge_sb2)),
+    "chaotic": (4.0, 0.1),
+}
+for name, (w, b) in settings.items():
     curve = meanfield.correlation_map(c, w, b, "tanh")
     c_star, _ = meanfield.correlation_fixed_point(w, b, "tanh")
-    ax_c.plot(c, curve, lw=2, label=label)
+    ax_c.plot(c, curve, lw=2, label=labels[name])
     print(
         f"{name:8s} sw2 = {w:.3f}, sb2 = {b:.3f}: chi_1 = "
         f"{float(meanfield.chi1(w, b, 'tanh')):.3f}, c* = {float(c_star):.3f}"
     )
 ax_c.plot(c, c, color="grey", lw=0.8)
-ax_c.set_xlabel(r"$c^{(\ell - 1)}$")
-ax_c.set_ylabel(r"$c^{(\ell)}$")
+ax_c.set_xlabel(r"correlation $c^{(\ell - 1)}$")
+ax_c.set_ylabel(r"next correlation $c^{(\ell)}$")
 ax_c.legend()
+fig.suptitle("Variance map and correlation map of tanh")
 plt.show()
 
 # %%

@@ -71,9 +71,10 @@ for ax, (init, (forward, deltas, weights)) in zip(axes, results.items(), strict=
         label=r"$\|\partial L / \partial W^{(\ell)}\|$",
     )
     ax.set_title(f"ReLU, {'Xavier' if init == 'xavier_normal' else 'He'}")
-    ax.set_xlabel(r"$\ell$")
+    ax.set_xlabel(r"layer $\ell$")
     ax.grid(True, which="major", alpha=0.3)
 axes[1].legend(fontsize=9, loc="lower right")
+fig.suptitle("Forward norms, deltas and weight gradients per layer in a ReLU network")
 plt.show()
 
 # %%

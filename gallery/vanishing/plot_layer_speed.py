@@ -68,10 +68,11 @@ for ax, (n_hidden, s) in zip(axes, speeds.items(), strict=True):
     layers = np.arange(1, n_hidden + 1)
     ax.bar(layers, s, color="C0")
     ax.set_xticks(layers)
-    ax.set_xlabel(r"$\ell$")
+    ax.set_xlabel(r"layer $\ell$")
     ax.set_title(f"[64, {', '.join(['30'] * n_hidden)}, 10]", fontsize=9)
 axes[0].set_yscale("log")
-axes[0].set_ylabel(r"$\|\partial L / \partial b^{(\ell)}\|$")
+axes[0].set_ylabel(r"bias gradient norm $\|\partial L / \partial b^{(\ell)}\|$")
+fig.suptitle("Bias gradient norm per layer in three networks")
 plt.show()
 
 # %%

@@ -27,6 +27,8 @@ rng = np.random.default_rng(0)
 x = rng.standard_normal((n_samples, width))
 dy = rng.standard_normal((n_samples, width)) / n_samples
 setups = {"sigmoid": "xavier_normal", "tanh": "xavier_normal", "ReLU": "he_normal"}
+# Legend entries and printed names that are words.
+labels = {"sigmoid": "sigmoid"}
 
 
 def deltas(activation, init, depth):
@@ -44,8 +46,8 @@ def deltas(activation, init, depth):
 depth = 30
 per_layer = {name: deltas(name, init, depth) for name, init in setups.items()}
 for name, d in per_layer.items():
-    ratio = d[0] / d[-1]
-    print(f"{name:8s} first / last {ratio:9.3g}   per layer {ratio ** (1 / (depth - 1)):.3f}")
+    ratio, label = d[0] / d[-1], labels.get(name, name)
+    print(f"{label:8s} first / last {ratio:9.3g}   per layer {ratio ** (1 / (depth - 1)):.3f}")
 
 # %%
 # The first layer's delta against depth
@@ -65,15 +67,16 @@ first = {
 # logarithmic, so an exponential decay is a straight line.
 fig, (left, right) = plt.subplots(1, 2, figsize=(9.0, 3.6), layout="constrained")
 for name, d in per_layer.items():
-    left.semilogy(np.arange(1, depth + 1), d, "o-", markersize=3, label=name)
-    right.semilogy(depths, first[name], "o-", markersize=4, label=name)
-left.set_xlabel(r"$\ell$")
-left.set_ylabel(r"$\|\delta^{(\ell)}\|$")
-right.set_xlabel(r"$D$")
-right.set_ylabel(r"$\|\delta^{(1)}\|$")
+    left.semilogy(np.arange(1, depth + 1), d, "o-", markersize=3, label=labels.get(name, name))
+    right.semilogy(depths, first[name], "o-", markersize=4, label=labels.get(name, name))
+left.set_xlabel(r"layer $\ell$")
+left.set_ylabel(r"gradient norm $\|\delta^{(\ell)}\|$")
+right.set_xlabel(r"depth $D$")
+right.set_ylabel(r"first layer's $\|\delta^{(1)}\|$")
 for ax in (left, right):
     ax.grid(True, which="major", alpha=0.3)
 left.legend(fontsize=9)
+fig.suptitle("Gradient norm per layer, and of the first layer against depth")
 plt.show()
 
 # %%
