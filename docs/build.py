@@ -193,6 +193,7 @@ def build_language_if_changed(lang: str, strict: bool = True, force: bool = Fals
     stamp.write_text(before, encoding="utf-8")
     return seconds
 
+
 # --------------------------------------------------------------------------------------
 # The Korean gallery: Korean scripts in a Korean source tree
 # --------------------------------------------------------------------------------------
