@@ -36,6 +36,7 @@ velocity form of other texts and lists where Keras differs.
 from __future__ import annotations
 
 import dataclasses
+import math
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping
 from functools import partial
@@ -674,6 +675,10 @@ class Adam(Optimizer[AdamState]):
     ) -> AdamState:
         beta1, beta2 = self.betas
         t = state.step + 1
+        # the bias corrections are scalars: m_hat_t = m_t / bc1 is folded into the step size
+        # and sqrt(v_hat_t) = sqrt(v_t) / sqrt(bc2), one pass fewer each (PyTorch's arithmetic)
+        step_size = self.lr / (1.0 - beta1**t)
+        sqrt_bc2 = math.sqrt(1.0 - beta2**t)
         for key, p in params.items():
             if self._decoupled:  # AdamW: theta' = (1 - lr wd) theta; g_t is the raw gradient
                 if self.weight_decay != 0:
@@ -685,9 +690,8 @@ class Adam(Optimizer[AdamState]):
             _lerp(m, g, 1.0 - beta1)  # m_t = beta1 m_{t-1} + (1 - beta1) g_t
             v *= beta2  # v_t = beta2 v_{t-1} + (1 - beta2) g_t^2
             v += (1.0 - beta2) * (g * g)
-            m_hat = m / (1.0 - beta1**t)
-            v_hat = v / (1.0 - beta2**t)
-            p -= self.lr * m_hat / (np.sqrt(v_hat) + self.eps)
+            sqrt_v_hat = np.sqrt(v) / sqrt_bc2
+            p -= step_size * (m / (sqrt_v_hat + self.eps))  # lr m_hat_t / (sqrt(v_hat_t) + eps)
         return AdamState(t, state.m, state.v)
 
 
