@@ -20,8 +20,11 @@ def test_global_norm_dict_and_array() -> None:
 
 def test_global_norm_no_overflow_or_underflow() -> None:
     assert global_norm(np.array([3e200, 4e200])) == pytest.approx(5e200)
-    assert global_norm({"a": np.array([3e-200]), "b": np.array([4e-200])}) == pytest.approx(5e-200)
+    tiny = {"a": np.array([3e-200]), "b": np.array([4e-200])}  # squares underflow to 0
+    assert global_norm(tiny) == pytest.approx(5e-200, rel=1e-12, abs=0)
     assert global_norm(np.full(4, 3e38, dtype=np.float32)) == pytest.approx(6e38, rel=1e-6)
+    assert global_norm(np.full(4, 3e-25, dtype=np.float32)) == pytest.approx(6e-25, rel=1e-6)
+    assert global_norm(np.zeros((2, 2), dtype=np.float32)) == 0.0
 
 
 def test_reference_example() -> None:

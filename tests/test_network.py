@@ -8,7 +8,14 @@ from layer_gradcheck import grad_check
 
 from vanishing.activations import ACTIVATIONS
 from vanishing.layers import ActivationLayer, BatchNorm, Dense, Residual
-from vanishing.network import MLP, ForwardCache, NetworkGradients, Sequential, default_initializer
+from vanishing.network import (
+    MLP,
+    ForwardCache,
+    NetworkGradients,
+    Sequential,
+    _walk,
+    default_initializer,
+)
 
 
 @pytest.mark.parametrize("activation", sorted(ACTIVATIONS))
@@ -67,6 +74,59 @@ def test_deltas_are_gradients_of_layer_outputs() -> None:
     # for a Dense layer: dW = (its input)^T delta
     for i in net.dense_indices:
         assert np.allclose(back.grads[f"{i}.W"], cache.inputs[i].T @ back.deltas[i])
+
+
+def test_named_layers_and_named_deltas_reach_inside_blocks() -> None:
+    net = Sequential(
+        [
+            MLP([3, 4, 4, 4], "tanh", residual=True, residual_scale=0.5, rng=0),
+            Residual(Dense(4, 4, rng=1), scale=2.0),
+            Dense(4, 2, rng=2),
+        ]
+    )
+    paths = [path for path, _ in net.named_layers()]
+    assert paths == [
+        "0",
+        "0.0",
+        "0.1",
+        "0.1.block",
+        "0.1.block.0",
+        "0.1.block.1",
+        "0.2",
+        "0.3",
+        "1",
+        "1.block",
+        "2",
+    ]
+    layers = dict(net.named_layers())
+    # a parameter key is its layer's path and the layer's own name for it
+    for key, value in net.params.items():
+        path, name = key.rsplit(".", 1)
+        assert layers[path].params[name] is value
+    rng = np.random.default_rng(8)
+    y, cache = net.forward(rng.standard_normal((5, 3)))
+    back = net.backward(cache, rng.standard_normal(y.shape))
+    named = back.named_deltas
+    assert list(named) == paths
+    assert [named[str(i)] for i in range(len(net))] == back.deltas
+    walked = {path: layer_cache for path, _, layer_cache in _walk(net, cache)}
+    for path, layer in layers.items():
+        if isinstance(layer, Dense):  # dW = (its input)^T delta, at any depth
+            assert np.allclose(back.grads[f"{path}.W"], walked[path].T @ named[path])
+        if isinstance(layer, Residual):  # the branch sees scale * dL/dy
+            assert np.allclose(named[f"{path}.block"], layer.scale * named[path])
+        if isinstance(layer, Sequential):  # delta[i] = dx of layer i + 1; the last is the whole
+            inner = [f"{path}.{i}" for i in range(len(layer))]
+            assert named[inner[-1]] is named[path]
+            for i in range(len(layer) - 1):
+                below = layer.layers[i + 1].backward(walked[inner[i + 1]], named[inner[i + 1]])
+                assert np.allclose(named[inner[i]], below.dx)
+
+
+def test_walk_rejects_a_foreign_cache() -> None:
+    _, cache = MLP([2, 3, 1], rng=0).forward(np.ones((2, 2)))
+    with pytest.raises(ValueError, match="cache does not belong to this network"):
+        list(_walk(MLP([2, 3, 3, 1], rng=0), cache))
 
 
 def test_params_are_the_layers_arrays() -> None:
@@ -178,3 +238,10 @@ def test_forward_backward_errors_name_the_expected_shape() -> None:
 def test_residual_scale_without_residual_is_an_error() -> None:
     with pytest.raises(ValueError, match="residual=True"):
         MLP([4, 4, 4, 2], "relu", residual_scale=0.5)
+
+
+@pytest.mark.parametrize("sizes", [[3, 2], [3, 4, 2], [3, 4, 5, 2]])
+def test_residual_without_room_for_a_block_is_an_error(sizes: list[int]) -> None:
+    """No two consecutive hidden widths agree: residual=True would be silently ignored."""
+    with pytest.raises(ValueError, match=r"residual=True puts residual blocks .* has none"):
+        MLP(sizes, residual=True)

@@ -155,7 +155,7 @@ def test_ten_sigmoid_layers_scale_the_gradient_by_a_quarter_to_the_ten() -> None
     net.params[f"{net.dense_indices[-1]}.b"][:] = 0.0
     y, cache = net.forward(np.zeros((1, 1)))
     dx = net.backward(cache, np.ones_like(y)).dx
-    assert float(dx[0, 0]) == 0.25**10 == 2.0**-20  # = 9.5e-7
+    assert float(dx[0, 0]) == 0.25**10  # = 2^-20 = 9.5e-7
     assert sigmoid_derivative(0.0) == 0.25
 
 

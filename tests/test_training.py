@@ -317,3 +317,22 @@ def test_huge_but_finite_gradient_is_not_reported_as_non_finite() -> None:
     norms = history.grad_norm
     assert np.isfinite(norms).all()
     assert norms.max() > 1e154  # its square is not representable in float64
+
+
+def test_a_finite_step_scans_no_array_for_nan(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The loss and the global gradient norm say all is finite: no per-step isfinite scan."""
+    X, y = small_problem()
+    calls = []
+    isfinite = np.isfinite
+
+    def counting(*args: object, **kwargs: object) -> np.ndarray:
+        calls.append(1)
+        return isfinite(*args, **kwargs)
+
+    monkeypatch.setattr(np, "isfinite", counting)
+    counts = []
+    for epochs in (1, 4):
+        calls.clear()
+        train(MLP([3, 8, 8, 2], rng=0), X, y, epochs=epochs, batch_size=16, clip_norm=1.0)
+        counts.append(len(calls))
+    assert counts[0] == counts[1]  # 4 steps or 16: the same checks, all before the loop

@@ -14,9 +14,11 @@ from vanishing._validation import (
     check_array,
     check_choice,
     check_in_range,
+    check_like_params,
     check_positive,
     check_positive_int,
     check_same_shape,
+    lookup_name,
 )
 
 
@@ -159,3 +161,72 @@ class TestScalars:
         check_same_shape(np.zeros(3), np.ones(3), ("a", "b"))
         with pytest.raises(ValueError, match=r"a and b must have the same shape, got \(3,\) and"):
             check_same_shape(np.zeros(3), np.ones((3, 1)), ("a", "b"))
+
+
+class TestLikeParams:
+    params = {"W": np.zeros((2, 3)), "b": np.zeros(3)}
+
+    def test_returns_the_arrays_in_the_order_of_params(self) -> None:
+        W = np.ones((2, 3))
+        out = check_like_params({"b": [1, 2, 3], "W": W}, self.params, "grads")
+        assert list(out) == ["W", "b"] and out["W"] is W and out["b"].dtype == np.float64
+
+    def test_keys_shapes_types_and_finiteness(self) -> None:
+        with pytest.raises(TypeError, match="grads must be a dict"):
+            check_like_params([np.ones(3)], self.params, "grads")
+        with pytest.raises(
+            ValueError,
+            match=r"^updates must have exactly the keys of params: missing \['b'\], "
+            r"unexpected \['c'\]$",
+        ):
+            check_like_params({"W": np.ones((2, 3)), "c": 1.0}, self.params, "updates")
+        with pytest.raises(
+            ValueError,
+            match=r"^grads\['W'\] must have the shape of params\['W'\] \(2, 3\), "
+            r"got \(3, 2\)$",
+        ):
+            check_like_params({"W": np.ones((3, 2)), "b": np.ones(3)}, self.params, "grads")
+        bad = {"W": np.full((2, 3), np.nan), "b": np.ones(3)}
+        with pytest.raises(ValueError, match=r"grads\['W'\] must contain only finite"):
+            check_like_params(bad, self.params, "grads")
+        assert np.isnan(check_like_params(bad, self.params, "grads", finite=False)["W"]).all()
+
+
+class TestLookupName:
+    def test_case_and_aliases(self) -> None:
+        names, aliases = ["relu", "silu"], {"swish": "silu"}
+        assert lookup_name("ReLU", "activation", names, aliases) == "relu"
+        assert lookup_name("SWISH", "activation", names, aliases) == "silu"
+        assert lookup_name("MyLoss", "loss", ["MyLoss"]) == "MyLoss"  # keys keep their case
+
+    def test_errors_list_every_known_name(self) -> None:
+        with pytest.raises(
+            ValueError, match=r"^unknown loss 'hinge': loss must be one of 'ce', 'mse', 'xent'$"
+        ):
+            lookup_name("hinge", "loss", ["mse", "ce"], {"xent": "ce"})
+        with pytest.raises(TypeError, match=r"^loss must be a string, the name of one of 'mse'"):
+            lookup_name(3, "loss", ["mse"])
+
+
+def test_the_four_lookups_share_one_rule() -> None:
+    """get_activation, get_initializer, get_loss and get_optimizer: case, aliases, errors."""
+    from vanishing import get_activation, get_initializer, get_loss, get_optimizer
+    from vanishing.initializers import he_normal, xavier_normal
+    from vanishing.losses import mean_squared_error
+    from vanishing.optimizers import Adam
+
+    assert get_activation("Swish").name == "silu"
+    assert get_initializer("Glorot_Normal") is xavier_normal
+    assert get_initializer("HE_NORMAL") is he_normal
+    assert get_loss("MSE") is mean_squared_error
+    assert isinstance(get_optimizer("ADAM"), Adam)
+    for lookup, what in [
+        (get_activation, "activation"),
+        (get_initializer, "initializer"),
+        (get_loss, "loss"),
+        (get_optimizer, "optimizer"),
+    ]:
+        with pytest.raises(ValueError, match=rf"^unknown {what} 'nope': {what} must be one of '"):
+            lookup("nope")
+        with pytest.raises(TypeError, match=rf"^{what} must be a string"):
+            lookup(3.0)

@@ -1,17 +1,10 @@
-"""Shared input-checking helpers.
+"""Shared input checks: bad input fails early, saying which argument, what it expected, what came.
 
-Every public function of :mod:`vanishing` validates its arguments with these helpers so
-that bad input fails early with a message saying *which* argument was wrong, what was
-expected and what was received, instead of a silent ``nan`` or a deep NumPy traceback.
-
-Conventions
------------
-- A value of the wrong *type* (a string where a number is expected, a float where an
-  integer is expected, a complex array, ...) raises :class:`TypeError`.
-- A value of the right type but the wrong *value* (negative learning rate, wrong number
-  of dimensions, ``nan`` in an array, ...) raises :class:`ValueError`.
-- ``bool`` is never accepted as a number (``True`` is an ``int`` in Python, but passing
-  it as a learning rate or a sample count is always a bug).
+A value of the wrong *type* (a string for a number, a float for an integer, a complex
+array...) raises :class:`TypeError`; the right type with a wrong *value* (a negative learning
+rate, the wrong number of dimensions, ``nan`` in an array...) raises :class:`ValueError`.
+``bool`` is never accepted as a number. In every helper, `name` is the argument's name as the
+message shows it.
 """
 
 from __future__ import annotations
@@ -20,7 +13,7 @@ import contextlib
 import contextvars
 import math
 import numbers
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -32,7 +25,9 @@ __all__ = [
     "check_in_range",
     "check_positive",
     "check_positive_int",
+    "check_like_params",
     "check_same_shape",
+    "lookup_name",
     "skip_finite_checks",
 ]
 
@@ -47,11 +42,9 @@ _SKIP_FINITE: contextvars.ContextVar[bool] = contextvars.ContextVar(
 def skip_finite_checks() -> Iterator[None]:
     """Within this block, :func:`check_array` does not scan arrays for ``nan`` and ``inf``.
 
-    For internal hot paths only: :class:`vanishing.network.Sequential` checks its input once,
-    then runs its layers inside this block, so that the arrays passing from layer to layer are
-    not scanned again at every layer (non-finite values produced *inside* the network then
-    propagate to its output, as in PyTorch, where :func:`vanishing.training.train` reports
-    the first layer that produced them). Types, dtypes and shapes are still checked.
+    For hot paths whose input was checked once (:meth:`vanishing.network.Sequential.forward`,
+    the steps of :func:`vanishing.training.train`): an overflow inside then propagates, as
+    in PyTorch. Types, dtypes and shapes are still checked.
 
     Examples
     --------
@@ -90,40 +83,13 @@ def check_array(
 ) -> np.ndarray:
     """Convert an array-like to an ndarray and check its dimensions, dtype and values.
 
-    No copy is made when `x` already is an ndarray of an accepted dtype, so in-place
-    operations on the result act on the caller's array.
-
-    Parameters
-    ----------
-    x : array_like
-        The value to check.
-    name : str
-        Argument name used in error messages.
-    ndim : int or sequence of int, optional
-        Accepted number(s) of dimensions. ``None`` (default) accepts any.
-    dtype_kind : {'f', 'i'} or None, default 'f'
-        ``'f'``: floating point. Float arrays keep their dtype (float32 stays float32);
-        integer and boolean arrays are converted to float64. ``'i'``: signed or unsigned
-        integers only (floats are rejected, even integral ones). ``None``: any numeric
-        dtype, unchanged.
-    finite : bool, default True
-        Reject arrays containing ``nan`` or ``inf``.
-    shape_hint : str, optional
-        Human-readable description of the expected shape, such as
-        ``"(n_samples, n_classes)"``, appended to the dimension error.
-
-    Returns
-    -------
-    ndarray
-        The checked array.
-
-    Raises
-    ------
-    TypeError
-        If `x` cannot be converted to a numeric array or has the wrong dtype kind.
-    ValueError
-        If `x` is ragged, has the wrong number of dimensions, or contains non-finite
-        values when `finite` is true.
+    An ndarray of an accepted dtype is returned as is (no copy). `ndim` is the accepted
+    number(s) of dimensions and `shape_hint` the expected shape in words for the message.
+    `dtype_kind` ``'f'`` keeps float dtypes and turns integers and booleans into float64,
+    ``'i'`` accepts integers only (even integral floats raise), ``None`` any numeric dtype.
+    `finite` rejects ``nan`` and ``inf``. Raises :class:`TypeError` for a non-numeric array
+    or the wrong dtype kind, :class:`ValueError` for a ragged one, the wrong dimensions or
+    non-finite values.
 
     Examples
     --------
@@ -179,28 +145,10 @@ def check_array(
 
 
 def check_positive(value: Any, name: str, *, allow_zero: bool = False) -> float:
-    """Check that `value` is a finite positive (or non-negative) real number.
+    """Return ``float(value)`` if it is a finite real number above zero (or zero, `allow_zero`).
 
-    Parameters
-    ----------
-    value : float
-        The value to check. Python and NumPy ints and floats are accepted; ``bool`` is not.
-    name : str
-        Argument name used in error messages.
-    allow_zero : bool, default False
-        Accept ``0``.
-
-    Returns
-    -------
-    float
-        ``float(value)``.
-
-    Raises
-    ------
-    TypeError
-        If `value` is not a real number.
-    ValueError
-        If `value` is not finite, negative, or zero when `allow_zero` is false.
+    Raises :class:`TypeError` for a non-number (``bool`` included), :class:`ValueError`
+    otherwise.
 
     Examples
     --------
@@ -228,30 +176,10 @@ def check_in_range(
     *,
     inclusive: tuple[bool, bool] = (True, False),
 ) -> float:
-    """Check that `value` is a finite real number in an interval.
+    """Return ``float(value)`` if it lies in the interval from `low` to `high`.
 
-    Parameters
-    ----------
-    value : float
-        The value to check (``bool`` is rejected).
-    name : str
-        Argument name used in error messages.
-    low, high : float
-        Interval bounds.
-    inclusive : tuple of (bool, bool), default (True, False)
-        Whether `low` and `high` belong to the interval; the default is ``[low, high)``.
-
-    Returns
-    -------
-    float
-        ``float(value)``.
-
-    Raises
-    ------
-    TypeError
-        If `value` is not a real number.
-    ValueError
-        If `value` is not finite or outside the interval.
+    `inclusive` says whether each bound belongs to it (default ``[low, high)``).
+    Raises :class:`TypeError` for a non-number, :class:`ValueError` outside.
 
     Examples
     --------
@@ -274,31 +202,10 @@ def check_in_range(
 
 
 def check_positive_int(value: Any, name: str, *, allow_zero: bool = False) -> int:
-    """Check that `value` is a positive (or non-negative) integer.
+    """Return ``int(value)`` if it is an integer above zero (or zero, with `allow_zero`).
 
-    Python ``int`` and NumPy integer scalars are accepted; ``bool`` and floats (even
-    ``3.0``) are rejected.
-
-    Parameters
-    ----------
-    value : int
-        The value to check.
-    name : str
-        Argument name used in error messages.
-    allow_zero : bool, default False
-        Accept ``0``.
-
-    Returns
-    -------
-    int
-        ``int(value)``.
-
-    Raises
-    ------
-    TypeError
-        If `value` is not an integer.
-    ValueError
-        If `value` is negative, or zero when `allow_zero` is false.
+    Python and NumPy integers are accepted; ``bool`` and floats (even ``3.0``) raise
+    :class:`TypeError`, negative values :class:`ValueError`.
 
     Examples
     --------
@@ -319,28 +226,10 @@ def check_positive_int(value: Any, name: str, *, allow_zero: bool = False) -> in
 
 
 def check_choice(value: Any, name: str, choices: Iterable[str]) -> str:
-    """Check that `value` is one of the strings in `choices`.
+    """Return `value` if it is one of the strings `choices` (exactly, case-sensitive).
 
-    Parameters
-    ----------
-    value : str
-        The value to check (compared exactly, case-sensitive).
-    name : str
-        Argument name used in error messages.
-    choices : iterable of str
-        Valid values; the error message lists them sorted.
-
-    Returns
-    -------
-    str
-        `value`.
-
-    Raises
-    ------
-    TypeError
-        If `value` is not a string.
-    ValueError
-        If `value` is not in `choices`.
+    The messages list the choices sorted: :class:`TypeError` for a non-string,
+    :class:`ValueError` for another string.
 
     Examples
     --------
@@ -361,19 +250,7 @@ def check_choice(value: Any, name: str, choices: Iterable[str]) -> str:
 
 
 def check_same_shape(a: np.ndarray, b: np.ndarray, names: tuple[str, str]) -> None:
-    """Check that two arrays have the same shape.
-
-    Parameters
-    ----------
-    a, b : ndarray
-        Arrays to compare (anything with a ``shape`` attribute).
-    names : tuple of (str, str)
-        Argument names of `a` and `b` used in the error message.
-
-    Raises
-    ------
-    ValueError
-        If ``a.shape != b.shape``.
+    """Raise :class:`ValueError` unless ``a.shape == b.shape``; `names` are theirs.
 
     Examples
     --------
@@ -390,6 +267,83 @@ def check_same_shape(a: np.ndarray, b: np.ndarray, names: tuple[str, str]) -> No
         )
 
 
+def check_like_params(
+    values: Any, params: Mapping[str, Any], name: str, *, finite: bool = True
+) -> dict[str, np.ndarray]:
+    """Check that `values` is a dict with exactly the keys of `params`, each of its shape.
+
+    Returns the arrays, in the order of `params`, as :func:`check_array` converts them
+    (`finite` is passed on). Raises :class:`TypeError` for a non-dict and
+    :class:`ValueError` naming the missing and unexpected keys or the first wrong shape.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> params = {"W": np.zeros((2, 3)), "b": np.zeros(3)}
+    >>> list(check_like_params({"b": np.ones(3), "W": np.ones((2, 3))}, params, "grads"))
+    ['W', 'b']
+    >>> check_like_params({"W": np.ones((3, 2)), "c": 0.0}, params, "grads")
+    Traceback (most recent call last):
+    ...
+    ValueError: grads must have exactly the keys of params: missing ['b'], unexpected ['c']
+    >>> check_like_params({"W": np.ones((3, 2)), "b": np.ones(3)}, params, "grads")
+    Traceback (most recent call last):
+    ...
+    ValueError: grads['W'] must have the shape of params['W'] (2, 3), got (3, 2)
+    """
+    if not isinstance(values, Mapping):
+        raise TypeError(
+            f"{name} must be a dict of str to ndarray keyed like params, "
+            f"got {type(values).__name__}"
+        )
+    if set(values) != set(params):
+        missing = sorted(set(params) - set(values))
+        extra = sorted(set(values) - set(params))
+        raise ValueError(
+            f"{name} must have exactly the keys of params: missing {missing}, unexpected {extra}"
+        )
+    out = {}
+    for key, p in params.items():
+        arr = check_array(values[key], f"{name}[{key!r}]", finite=finite)
+        if arr.shape != np.shape(p):
+            raise ValueError(
+                f"{name}[{key!r}] must have the shape of params[{key!r}] {np.shape(p)}, "
+                f"got {arr.shape}"
+            )
+        out[key] = arr
+    return out
+
+
+def lookup_name(
+    name: Any, what: str, names: Iterable[str], aliases: Mapping[str, str] | None = None
+) -> str:
+    """The one rule of the ``get_*`` lookups: return the registry key that `name` means.
+
+    Case is ignored and an alias stands for its target. :class:`TypeError` for a
+    non-string; :class:`ValueError` for an unknown name, listing every known one.
+
+    Examples
+    --------
+    >>> lookup_name("Swish", "activation", ["relu", "silu"], {"swish": "silu"})
+    'silu'
+    >>> lookup_name("softmax", "activation", ["relu", "silu"], {"swish": "silu"})
+    Traceback (most recent call last):
+    ...
+    ValueError: unknown activation 'softmax': activation must be one of 'relu', 'silu', 'swish'
+    """
+    aliases = aliases or {}
+    keys = {key.lower(): key for key in names}
+    listed = ", ".join(repr(n) for n in sorted({*keys.values(), *aliases}))
+    if not isinstance(name, str):
+        raise TypeError(
+            f"{what} must be a string, the name of one of {listed}, got {_describe(name)}"
+        )
+    folded = aliases.get(name.lower(), name).lower()
+    if folded not in keys:
+        raise ValueError(f"unknown {what} {name!r}: {what} must be one of {listed}")
+    return keys[folded]
+
+
 def as_generator(rng: Any) -> np.random.Generator:
     """Turn a seed or generator into a :class:`numpy.random.Generator`.
 
@@ -399,17 +353,12 @@ def as_generator(rng: Any) -> np.random.Generator:
         A generator (returned as is, so its state advances), a non-negative integer
         seed, or ``None`` for OS entropy.
 
-    Returns
-    -------
-    numpy.random.Generator
-        The generator.
-
     Raises
     ------
     TypeError
-        If `rng` is of another type (``bool``, float, the legacy ``RandomState`` ...).
+        For another type (``bool``, float, the legacy ``RandomState``...).
     ValueError
-        If `rng` is a negative integer.
+        For a negative seed.
 
     Examples
     --------

@@ -1,22 +1,31 @@
 r"""Activation functions and their derivatives with respect to the pre-activation.
 
 Every activation comes as a pair of pure functions, ``f(z)`` and ``f_derivative(z)``,
-where ``z`` is the pre-activation (the output of an affine layer) and the derivative is
-:math:`\mathrm{d}f/\mathrm{d}z` evaluated elementwise. The pairs are bundled in a frozen
-:class:`Activation` and collected in the registry :data:`ACTIVATIONS`, so a name picks one:
+bundled in a frozen :class:`Activation` and collected in the registry :data:`ACTIVATIONS`,
+so a name picks one:
 
 >>> from vanishing.activations import get_activation
 >>> act = get_activation("sigmoid")
 >>> float(act.derivative(0.0))
 0.25
 
-All functions accept any array-like, keep ``float32`` as ``float32`` (anything else becomes
-``float64``), and are numerically stable: for :math:`|z|` up to ``1e4`` in either precision
-they emit no overflow warning and return no NaN. Non-finite input raises ``ValueError``.
+.. rubric:: Conventions shared by every function below
 
-The derivative of the sigmoid never exceeds :math:`1/4`, which is the root of the vanishing
-gradient problem in deep sigmoid networks; ``tanh'`` peaks at 1 and ReLU's derivative is
-exactly 1 on the positive side.
+z : array_like
+    The pre-activation (the output of an affine layer), the first argument of every
+    function. Derivatives are :math:`\mathrm{d}f/\mathrm{d}z`, elementwise.
+returns : ndarray
+    The shape of ``z``; ``float32`` stays ``float32``, anything else becomes ``float64``.
+    Numerically stable: for :math:`|z|` up to ``1e4`` in either precision no overflow
+    warning and no NaN.
+raises : ValueError
+    For non-finite input, or a parameter out of range (a negative ``slope``, a
+    non-positive ``alpha``).
+
+The sigmoid's derivative never exceeds :math:`1/4`, so :math:`L` sigmoid layers multiply
+the back-propagated gradient by at most :math:`4^{-L}`: the root of the vanishing gradient
+problem in deep sigmoid networks. ``tanh'`` peaks at 1 and ReLU's derivative is exactly 1
+on the positive side. The theory page :ref:`theory-activations` compares them all.
 """
 
 from __future__ import annotations
@@ -30,7 +39,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from vanishing._validation import check_array, check_positive
+from vanishing._validation import check_array, check_positive, lookup_name
 
 __all__ = [
     "ACTIVATIONS",
@@ -84,17 +93,7 @@ def _float(z: ArrayLike) -> Array:
 # identity
 # --------------------------------------------------------------------------------------
 def identity(z: ArrayLike) -> Array:
-    r"""Identity activation :math:`f(z) = z`.
-
-    Parameters
-    ----------
-    z : array_like
-        Pre-activation.
-
-    Returns
-    -------
-    ndarray
-        ``z`` as a float array (a copy).
+    """Identity activation :math:`f(z) = z` (a copy of ``z``).
 
     Examples
     --------
@@ -105,17 +104,7 @@ def identity(z: ArrayLike) -> Array:
 
 
 def identity_derivative(z: ArrayLike) -> Array:
-    r"""Derivative of the identity, :math:`f'(z) = 1`.
-
-    Parameters
-    ----------
-    z : array_like
-        Pre-activation.
-
-    Returns
-    -------
-    ndarray
-        Ones with the shape and dtype of ``z``.
+    """Derivative of the identity, :math:`f'(z) = 1`.
 
     Examples
     --------
@@ -129,20 +118,8 @@ def identity_derivative(z: ArrayLike) -> Array:
 # sigmoid
 # --------------------------------------------------------------------------------------
 def sigmoid(z: ArrayLike) -> Array:
-    r"""Logistic sigmoid :math:`\sigma(z) = 1 / (1 + e^{-z})`.
+    r"""Logistic sigmoid :math:`\sigma(z) = 1 / (1 + e^{-z})`, in :math:`[0, 1]`.
 
-    Parameters
-    ----------
-    z : array_like
-        Pre-activation.
-
-    Returns
-    -------
-    ndarray
-        Values in :math:`[0, 1]`, same shape as ``z``.
-
-    Notes
-    -----
     Computed from :math:`e = e^{-|z|} \in (0, 1]` as :math:`1/(1+e)` for :math:`z \ge 0`
     and :math:`e/(1+e)` for :math:`z < 0`, so no exponential can overflow.
 
@@ -157,26 +134,11 @@ def sigmoid(z: ArrayLike) -> Array:
 
 
 def sigmoid_derivative(z: ArrayLike) -> Array:
-    r"""Derivative of the sigmoid, :math:`\sigma'(z) = \sigma(z)\,(1 - \sigma(z))`.
+    r"""Derivative of the sigmoid, :math:`\sigma'(z) = \sigma(z)\,(1 - \sigma(z)) \in (0, 1/4]`.
 
-    Parameters
-    ----------
-    z : array_like
-        Pre-activation.
-
-    Returns
-    -------
-    ndarray
-        Values in :math:`(0, 1/4]`; the maximum :math:`1/4` is reached at :math:`z = 0`.
-
-    Notes
-    -----
-    Evaluated as :math:`\tfrac14\operatorname{sech}^2(z/2)` with
-    :math:`\operatorname{sech} u = 2s/(1+s^2)`, :math:`s = e^{-|u|}`, which equals
-    :math:`\sigma(z)(1-\sigma(z))`, keeps full relative precision in the tails and never
-    rounds above :math:`1/4`.
-    Because :math:`\sigma' \le 1/4`, a chain of :math:`L` sigmoid layers multiplies the
-    back-propagated gradient by at most :math:`4^{-L}`.
+    The maximum :math:`1/4` is reached at :math:`z = 0`. Evaluated as
+    :math:`\tfrac14\operatorname{sech}^2(z/2)` with :math:`\operatorname{sech} u = 2s/(1+s^2)`,
+    :math:`s = e^{-|u|}`: full relative precision in the tails, never rounded above :math:`1/4`.
 
     Examples
     --------
@@ -197,17 +159,7 @@ def sigmoid_derivative(z: ArrayLike) -> Array:
 # tanh
 # --------------------------------------------------------------------------------------
 def tanh(z: ArrayLike) -> Array:
-    r"""Hyperbolic tangent :math:`\tanh z = (e^{z} - e^{-z}) / (e^{z} + e^{-z})`.
-
-    Parameters
-    ----------
-    z : array_like
-        Pre-activation.
-
-    Returns
-    -------
-    ndarray
-        Values in :math:`[-1, 1]`.
+    r"""Hyperbolic tangent :math:`\tanh z = (e^{z} - e^{-z}) / (e^{z} + e^{-z}) \in [-1, 1]`.
 
     Examples
     --------
@@ -218,22 +170,10 @@ def tanh(z: ArrayLike) -> Array:
 
 
 def tanh_derivative(z: ArrayLike) -> Array:
-    r"""Derivative of tanh, :math:`\tanh'(z) = 1 - \tanh^2 z = \operatorname{sech}^2 z`.
+    r"""Derivative of tanh, :math:`\tanh'(z) = 1 - \tanh^2 z = \operatorname{sech}^2 z \in (0, 1]`.
 
-    Parameters
-    ----------
-    z : array_like
-        Pre-activation.
-
-    Returns
-    -------
-    ndarray
-        Values in :math:`(0, 1]`, maximal (1) at :math:`z = 0`.
-
-    Notes
-    -----
-    :math:`\tanh(z) = 2\sigma(2z) - 1`, so :math:`\tanh'(z) = 4\sigma'(2z)`: tanh is a sigmoid
-    stretched to peak at 1 instead of :math:`1/4`.
+    Maximal (1) at :math:`z = 0`. :math:`\tanh(z) = 2\sigma(2z) - 1`, so
+    :math:`\tanh'(z) = 4\sigma'(2z)`: a sigmoid stretched to peak at 1 instead of :math:`1/4`.
 
     Examples
     --------
@@ -254,16 +194,6 @@ def tanh_derivative(z: ArrayLike) -> Array:
 def relu(z: ArrayLike) -> Array:
     r"""Rectified linear unit :math:`\mathrm{relu}(z) = \max(z, 0)`.
 
-    Parameters
-    ----------
-    z : array_like
-        Pre-activation.
-
-    Returns
-    -------
-    ndarray
-        Non-negative values.
-
     Examples
     --------
     >>> relu([-2.0, 0.0, 3.0])
@@ -274,17 +204,7 @@ def relu(z: ArrayLike) -> Array:
 
 
 def relu_derivative(z: ArrayLike) -> Array:
-    r"""Derivative of ReLU: 1 for :math:`z > 0`, else 0 (the value 0 is used at :math:`z = 0`).
-
-    Parameters
-    ----------
-    z : array_like
-        Pre-activation.
-
-    Returns
-    -------
-    ndarray
-        Zeros and ones.
+    """Derivative of ReLU: 1 for :math:`z > 0`, else 0 (the value 0 is used at :math:`z = 0`).
 
     Examples
     --------
@@ -300,21 +220,9 @@ def leaky_relu(z: ArrayLike, slope: float = 0.01) -> Array:
 
     Parameters
     ----------
-    z : array_like
-        Pre-activation.
     slope : float, default 0.01
         Negative-side slope :math:`a \ge 0` (PyTorch's default 0.01; Keras' layer uses 0.3 and
         its function 0.2).
-
-    Returns
-    -------
-    ndarray
-        Activations.
-
-    Raises
-    ------
-    ValueError
-        If ``slope`` is negative or not finite.
 
     Examples
     --------
@@ -327,19 +235,7 @@ def leaky_relu(z: ArrayLike, slope: float = 0.01) -> Array:
 
 
 def leaky_relu_derivative(z: ArrayLike, slope: float = 0.01) -> Array:
-    r"""Derivative of Leaky ReLU: 1 for :math:`z > 0`, :math:`a` otherwise.
-
-    Parameters
-    ----------
-    z : array_like
-        Pre-activation.
-    slope : float, default 0.01
-        Negative-side slope :math:`a \ge 0`.
-
-    Returns
-    -------
-    ndarray
-        Values in :math:`\{a, 1\}`.
+    """Derivative of Leaky ReLU: 1 for :math:`z > 0`, the ``slope`` :math:`a` otherwise.
 
     Examples
     --------
@@ -356,15 +252,8 @@ def elu(z: ArrayLike, alpha: float = 1.0) -> Array:
 
     Parameters
     ----------
-    z : array_like
-        Pre-activation.
     alpha : float, default 1.0
-        Saturation value :math:`-\alpha` for :math:`z \to -\infty` (positive).
-
-    Returns
-    -------
-    ndarray
-        Activations, bounded below by :math:`-\alpha`.
+        Positive; :math:`-\alpha` is the limit for :math:`z \to -\infty` and the lower bound.
 
     Examples
     --------
@@ -379,17 +268,7 @@ def elu(z: ArrayLike, alpha: float = 1.0) -> Array:
 def elu_derivative(z: ArrayLike, alpha: float = 1.0) -> Array:
     r"""Derivative of ELU: 1 for :math:`z > 0`, :math:`\alpha e^{z}` otherwise.
 
-    Parameters
-    ----------
-    z : array_like
-        Pre-activation.
-    alpha : float, default 1.0
-        ELU's :math:`\alpha` (positive).
-
-    Returns
-    -------
-    ndarray
-        Values in :math:`(0, \max(1, \alpha)]`.
+    Values in :math:`(0, \max(1, \alpha)]`.
 
     Examples
     --------
@@ -404,18 +283,6 @@ def elu_derivative(z: ArrayLike, alpha: float = 1.0) -> Array:
 def selu(z: ArrayLike) -> Array:
     r"""Scaled ELU :math:`\lambda\,\mathrm{elu}_\alpha(z)` with the fixed constants of SELU.
 
-    Parameters
-    ----------
-    z : array_like
-        Pre-activation.
-
-    Returns
-    -------
-    ndarray
-        Activations.
-
-    Notes
-    -----
     :math:`\alpha \approx 1.6733` and :math:`\lambda \approx 1.0507` (:data:`SELU_ALPHA`,
     :data:`SELU_LAMBDA`) make zero mean and unit variance a fixed point of the forward pass
     when weights have variance :math:`1/n_\text{in}` (LeCun normal).
@@ -435,15 +302,7 @@ def selu(z: ArrayLike) -> Array:
 def selu_derivative(z: ArrayLike) -> Array:
     r"""Derivative of SELU: :math:`\lambda` for :math:`z > 0`, else :math:`\lambda\alpha e^{z}`.
 
-    Parameters
-    ----------
-    z : array_like
-        Pre-activation.
-
-    Returns
-    -------
-    ndarray
-        Values in :math:`(0, \lambda\alpha] \approx (0, 1.758]`.
+    Values in :math:`(0, \lambda\alpha] \approx (0, 1.758]`.
 
     Examples
     --------
@@ -474,26 +333,15 @@ def _normal_pdf(z: Array) -> Array:
 
 
 def gelu(z: ArrayLike, approximate: bool = False) -> Array:
-    r"""Gaussian error linear unit :math:`\mathrm{gelu}(z) = z\,\Phi(z)`.
+    r"""Gaussian error linear unit :math:`\mathrm{gelu}(z) = z\,\Phi(z)` (:math:`\Phi`: normal CDF).
 
     Parameters
     ----------
-    z : array_like
-        Pre-activation.
     approximate : bool, default False
         If True use the tanh approximation
         :math:`\tfrac12 z\,(1 + \tanh(\sqrt{2/\pi}\,(z + 0.044715 z^3)))` (max error
-        :math:`\approx 4.7\times10^{-4}`); otherwise the exact erf form.
-
-    Returns
-    -------
-    ndarray
-        Activations.
-
-    Notes
-    -----
-    :math:`\Phi` is the standard normal CDF. The exact form evaluates ``math.erf``
-    elementwise, which is exact to double precision but slower than the tanh form.
+        :math:`\approx 4.7\times10^{-4}`); otherwise the exact erf form, evaluated elementwise
+        with ``math.erfc`` (exact to double precision but slower).
 
     References
     ----------
@@ -513,19 +361,9 @@ def gelu(z: ArrayLike, approximate: bool = False) -> Array:
 
 
 def gelu_derivative(z: ArrayLike, approximate: bool = False) -> Array:
-    r"""Derivative of GELU, :math:`\Phi(z) + z\,\varphi(z)` (or of its tanh approximation).
+    r"""Derivative of GELU, :math:`\Phi(z) + z\,\varphi(z)`, in about :math:`[-0.13, 1.13]`.
 
-    Parameters
-    ----------
-    z : array_like
-        Pre-activation.
-    approximate : bool, default False
-        Differentiate the tanh approximation instead of the exact form.
-
-    Returns
-    -------
-    ndarray
-        Values in about :math:`[-0.13, 1.13]`.
+    With ``approximate=True``, the derivative of the tanh approximation (see :func:`gelu`).
 
     Examples
     --------
@@ -542,20 +380,8 @@ def gelu_derivative(z: ArrayLike, approximate: bool = False) -> Array:
 
 
 def softplus(z: ArrayLike) -> Array:
-    r"""Softplus :math:`\log(1 + e^{z})`, a smooth ReLU.
+    r"""Softplus :math:`\log(1 + e^{z}) > 0`, a smooth ReLU (:math:`\approx z` for large :math:`z`).
 
-    Parameters
-    ----------
-    z : array_like
-        Pre-activation.
-
-    Returns
-    -------
-    ndarray
-        Positive values; :math:`\approx z` for large :math:`z`.
-
-    Notes
-    -----
     Computed as ``logaddexp(0, z)``: no overflow at :math:`z = 10^4`.
 
     Examples
@@ -570,16 +396,6 @@ def softplus(z: ArrayLike) -> Array:
 def softplus_derivative(z: ArrayLike) -> Array:
     r"""Derivative of softplus, which is the sigmoid: :math:`\sigma(z)`.
 
-    Parameters
-    ----------
-    z : array_like
-        Pre-activation.
-
-    Returns
-    -------
-    ndarray
-        Values in :math:`[0, 1]`.
-
     Examples
     --------
     >>> softplus_derivative([0.0])
@@ -589,17 +405,7 @@ def softplus_derivative(z: ArrayLike) -> Array:
 
 
 def silu(z: ArrayLike) -> Array:
-    r"""SiLU / swish :math:`z\,\sigma(z)`.
-
-    Parameters
-    ----------
-    z : array_like
-        Pre-activation.
-
-    Returns
-    -------
-    ndarray
-        Activations, bounded below by about :math:`-0.278`.
+    r"""SiLU / swish :math:`z\,\sigma(z)`, bounded below by about :math:`-0.278`.
 
     Examples
     --------
@@ -611,17 +417,7 @@ def silu(z: ArrayLike) -> Array:
 
 
 def silu_derivative(z: ArrayLike) -> Array:
-    r"""Derivative of SiLU, :math:`\sigma(z)\,(1 + z\,(1 - \sigma(z)))`.
-
-    Parameters
-    ----------
-    z : array_like
-        Pre-activation.
-
-    Returns
-    -------
-    ndarray
-        Values in about :math:`[-0.1, 1.1]`.
+    r"""Derivative of SiLU, :math:`\sigma(z)\,(1 + z\,(1 - \sigma(z)))`, in about [-0.1, 1.1].
 
     Examples
     --------
@@ -634,17 +430,7 @@ def silu_derivative(z: ArrayLike) -> Array:
 
 
 def softsign(z: ArrayLike) -> Array:
-    r"""Softsign :math:`z / (1 + |z|)`.
-
-    Parameters
-    ----------
-    z : array_like
-        Pre-activation.
-
-    Returns
-    -------
-    ndarray
-        Values in :math:`(-1, 1)`.
+    """Softsign :math:`z / (1 + |z|)`, in :math:`(-1, 1)`.
 
     Examples
     --------
@@ -656,17 +442,9 @@ def softsign(z: ArrayLike) -> Array:
 
 
 def softsign_derivative(z: ArrayLike) -> Array:
-    r"""Derivative of softsign, :math:`1 / (1 + |z|)^2`.
+    r"""Derivative of softsign, :math:`1 / (1 + |z|)^2 \in (0, 1]`.
 
-    Parameters
-    ----------
-    z : array_like
-        Pre-activation.
-
-    Returns
-    -------
-    ndarray
-        Values in :math:`(0, 1]`; decays polynomially, not exponentially like tanh'.
+    It decays polynomially, not exponentially like tanh'.
 
     Examples
     --------
@@ -788,18 +566,13 @@ def get_activation(name: str | Activation, **params: Any) -> Activation:
     >>> get_activation("softmax")
     Traceback (most recent call last):
     ...
-    ValueError: unknown activation 'softmax'; expected one of: elu, gelu, identity, ...
+    ValueError: unknown activation 'softmax': activation must be one of 'elu', 'gelu', ...
     """
     if isinstance(name, Activation):
         if params:
             raise ValueError("parameters cannot be bound to an Activation instance; pass its name")
         return name
-    if not isinstance(name, str):
-        raise TypeError(f"activation must be a name (str) or an Activation, got {name!r}")
-    key = _ALIASES.get(name.lower(), name.lower())
-    if key not in _PAIRS:
-        valid = sorted([*_PAIRS, *_ALIASES])
-        raise ValueError(f"unknown activation {name!r}; expected one of: {', '.join(valid)}")
+    key = lookup_name(name, "activation", _PAIRS, _ALIASES)
     forward, derivative, allowed = _PAIRS[key]
     unknown = sorted(set(params) - set(allowed))
     if unknown:

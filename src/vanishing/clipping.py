@@ -1,22 +1,19 @@
 r"""Gradient clipping: the standard first aid for *exploding* gradients.
 
-Gradients are passed either as a single array or as a dict mapping parameter names to
-arrays (the layout used by :mod:`vanishing.optimizers`). Clipping never modifies its input:
-it returns new arrays of the same dtypes, in the same container type.
+It treats the symptom, not the cause, and does nothing for vanishing gradients. This module
+is also the one home of the overflow-safe norm.
 
-A non-finite gradient (``nan`` or ``inf``) raises :class:`ValueError` naming the offending
-key instead of being clipped: scaling a ``nan`` gives ``nan`` and clipping an ``inf`` to a
-finite value hides a bug, so a silent "fix" would be wrong either way.
-
-Clipping treats the symptom of exploding gradients, not their cause; and it does nothing
-for *vanishing* gradients.
+`grads` is one array or a dict of arrays keyed by parameter name; results are new arrays of
+the same dtypes in the same container. A ``nan`` or ``inf`` raises :class:`ValueError` naming
+its key instead of being clipped (scaling a ``nan`` gives ``nan``; clipping an ``inf`` hides a
+bug); an entry that is not a real numeric array raises :class:`TypeError`.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
-from typing import Any, TypeVar, overload
+from collections.abc import Iterable, Mapping
+from typing import Any, NoReturn, TypeVar, overload
 
 import numpy as np
 
@@ -25,10 +22,50 @@ from vanishing._validation import check_array, check_positive
 __all__ = ["clip_by_global_norm", "clip_by_value", "global_norm"]
 
 _G = TypeVar("_G", np.ndarray, dict[str, np.ndarray])
+_TINY: dict[np.dtype[Any], float] = {
+    np.dtype(t): float(np.finfo(t).tiny) for t in (np.float16, np.float32, np.float64)
+}
+
+
+def _sumsq(a: np.ndarray) -> float:
+    """Sum of squares: one BLAS dot in the array's dtype, redone in float64 where that is
+    out of range (a float32 square overflows above ~1.8e19 or underflows below ~1e-19)."""
+    s = float(np.vdot(a, a))
+    if a.dtype != np.float64 and not _TINY.get(a.dtype, 0.0) <= s < math.inf:
+        a64 = a.astype(np.float64)
+        s = float(np.vdot(a64, a64))
+    return s
+
+
+def _norm(arrays: Iterable[np.ndarray]) -> float:
+    """Euclidean norm of all entries together; ``nan``/``inf`` if an entry is, never a raise.
+
+    A finite result therefore proves every entry finite: the one cheap check that
+    :func:`vanishing.training.train` makes per step instead of scanning every array.
+    """
+    arrays = list(arrays)
+    with np.errstate(over="ignore", invalid="ignore", under="ignore"):
+        squares = [_sumsq(a) for a in arrays]
+    try:
+        total = math.fsum(squares)
+    except (OverflowError, ValueError):  # a sum above 1.8e308
+        total = math.inf
+    if _TINY[np.dtype(np.float64)] <= total < math.inf or not arrays:
+        return math.sqrt(total)
+    # the squares overflowed or underflowed float64: rescale by the largest entry
+    scale = max(float(np.max(np.abs(a), initial=0.0)) for a in arrays)
+    if not 0.0 < scale < math.inf:
+        return scale  # 0 for zeros, inf or nan for non-finite entries
+    return scale * math.sqrt(math.fsum(_sumsq(np.asarray(a, np.float64) / scale) for a in arrays))
+
+
+def _coefficient(norm: float, max_norm: float, eps: float = 1e-6) -> float:
+    r"""The factor :math:`\min(1, c/(\lVert g\rVert + \varepsilon))` that clipping applies."""
+    return min(1.0, max_norm / (norm + eps)) if norm + eps > 0 else 1.0
 
 
 def _as_dict(grads: Any) -> tuple[dict[str, np.ndarray], bool]:
-    """Return ``(named arrays, was_single_array)`` with every array checked to be finite."""
+    """``(named arrays, was_single_array)``, with types checked but no scan for nan/inf."""
     if isinstance(grads, Mapping):
         if not grads:
             raise ValueError("grads must contain at least one array, got an empty dict")
@@ -36,84 +73,52 @@ def _as_dict(grads: Any) -> tuple[dict[str, np.ndarray], bool]:
         for key, g in grads.items():
             if not isinstance(key, str):
                 raise TypeError(f"grads keys must be strings, got {key!r}")
-            items[key] = _check_grad(g, f"grads[{key!r}]")
+            items[key] = check_array(g, f"grads[{key!r}]", finite=False)
         return items, False
-    return {"": _check_grad(grads, "grads")}, True
+    return {"": check_array(grads, "grads", finite=False)}, True
 
 
-def _check_grad(g: Any, name: str) -> np.ndarray:
-    arr = check_array(g, name, finite=False)
-    if not np.isfinite(arr).all():
-        n_bad = int(arr.size - np.count_nonzero(np.isfinite(arr)))
-        raise ValueError(
-            f"{name} contains {n_bad} non-finite value(s) (nan or inf); refusing to clip: "
-            "find where the gradient overflowed instead"
-        )
-    return arr
+def _finite_norm(items: dict[str, np.ndarray]) -> float:
+    """:func:`_norm` of the arrays, scanning them only when it is not finite, to name the key."""
+    norm = _norm(items.values())
+    if not math.isfinite(norm):
+        _raise_non_finite(items)
+    return norm
 
 
-def _norm(arrays: list[np.ndarray]) -> float:
-    """Euclidean norm of all entries, in float64, without overflow for huge entries."""
-    with np.errstate(over="ignore"):
-        sumsq = math.fsum(float(np.vdot(a64, a64)) for a64 in map(_flat64, arrays))
-    if math.isfinite(sumsq):
-        return math.sqrt(sumsq)
-    # Squares overflowed float64 (entries beyond ~1e154): rescale by the largest entry.
-    scale = max(float(np.max(np.abs(a))) for a in arrays)
-    return scale * math.sqrt(
-        math.fsum(float(np.vdot(a64, a64)) for a64 in (_flat64(a) / scale for a in arrays))
-    )
-
-
-def _flat64(a: np.ndarray) -> np.ndarray:
-    return np.asarray(a, dtype=np.float64).ravel()
+def _raise_non_finite(items: dict[str, np.ndarray]) -> NoReturn:
+    for key, g in items.items():
+        n_bad = int(g.size - np.count_nonzero(np.isfinite(g)))
+        if n_bad:
+            name = f"grads[{key!r}]" if key else "grads"
+            raise ValueError(
+                f"{name} contains {n_bad} non-finite value(s) (nan or inf); refusing to clip: "
+                "find where the gradient overflowed instead"
+            )
+    raise AssertionError("a non-finite norm of finite arrays")  # pragma: no cover
 
 
 def global_norm(grads: np.ndarray | Mapping[str, Any]) -> float:
     r"""Euclidean norm of all gradient entries taken together.
 
-    Parameters
-    ----------
-    grads : ndarray or dict of str to ndarray
-        One gradient array, or gradients keyed by parameter name.
+    .. math:: \lVert g \rVert_2 = \sqrt{\sum_{k} \sum_{i} g_{k,i}^2},
 
-    Returns
-    -------
-    float
-        :math:`\lVert g \rVert_2` over the concatenation of all arrays, computed in float64.
-
-    Raises
-    ------
-    ValueError
-        If an array contains ``nan`` or ``inf`` (the message names its key), or `grads`
-        is an empty dict.
-    TypeError
-        If an entry is not a real numeric array.
+    the norm of all arrays :math:`g_k` flattened and concatenated (``optax.global_norm``,
+    ``torch.nn.utils.clip_grad_norm_``). Entries whose squares overflow are rescaled.
+    An empty dict raises :class:`ValueError`.
 
     See Also
     --------
     clip_by_global_norm
 
-    Notes
-    -----
-    .. math::
-
-        \lVert g \rVert_2 = \sqrt{\sum_{k} \sum_{i} g_{k,i}^2},
-
-    the norm of the vector obtained by flattening and concatenating every array
-    :math:`g_k` (what ``torch.nn.utils.clip_grad_norm_`` and ``optax.global_norm``
-    compute). Entries large enough to overflow when squared are handled by rescaling.
-
     Examples
     --------
-    >>> import numpy as np
     >>> global_norm({"W": np.array([[3.0]]), "b": np.array([4.0])})
     5.0
     >>> round(global_norm(np.array([1e200, 1e200])) / 1e200, 6)  # no overflow
     1.414214
     """
-    items, _ = _as_dict(grads)
-    return _norm(list(items.values()))
+    return _finite_norm(_as_dict(grads)[0])
 
 
 @overload
@@ -131,8 +136,6 @@ def clip_by_global_norm(
 
     Parameters
     ----------
-    grads : ndarray or dict of str to ndarray
-        One gradient array, or gradients keyed by parameter name.
     max_norm : float
         Threshold :math:`c > 0` on the global norm.
     eps : float, default 1e-6
@@ -141,18 +144,9 @@ def clip_by_global_norm(
     Returns
     -------
     clipped_grads : ndarray or dict of str to ndarray
-        New arrays (same container type, keys and dtypes as `grads`), all multiplied by
-        the same factor, so the direction of the full gradient is unchanged.
+        All arrays multiplied by one factor, so the full gradient keeps its direction.
     pre_clip_norm : float
-        Global norm before clipping (useful to log: spikes reveal exploding gradients).
-
-    Raises
-    ------
-    ValueError
-        If a gradient contains ``nan`` or ``inf`` (the message names its key), or
-        `max_norm` / `eps` are not positive / non-negative finite floats.
-    TypeError
-        If an entry is not a real numeric array.
+        The global norm before clipping (worth logging: spikes reveal exploding gradients).
 
     See Also
     --------
@@ -160,19 +154,14 @@ def clip_by_global_norm(
 
     Notes
     -----
-    Pascanu, Mikolov & Bengio (2013) propose: if :math:`\lVert g \rVert > c` then
+    Pascanu, Mikolov & Bengio (2013): if :math:`\lVert g \rVert > c` then
     :math:`g \leftarrow c\, g / \lVert g \rVert`. Like ``torch.nn.utils.clip_grad_norm_``,
-    this function multiplies every gradient by
+    every gradient is multiplied by
 
-    .. math::
+    .. math:: \text{coef} = \min\Bigl(1, \frac{c}{\lVert g \rVert_2 + \varepsilon}\Bigr):
 
-        \text{coef} = \min\Bigl(1, \frac{c}{\lVert g \rVert_2 + \varepsilon}\Bigr),
-        \qquad \varepsilon = 10^{-6},
-
-    so gradients already inside the ball are returned unchanged (``coef = 1``) and the
-    clipped norm is :math:`c \lVert g \rVert / (\lVert g \rVert + \varepsilon)`, a hair
-    below :math:`c`. Unlike clipping each array separately, one global factor preserves
-    the update direction.
+    gradients inside the ball are unchanged; the clipped norm,
+    :math:`c \lVert g \rVert / (\lVert g \rVert + \varepsilon)`, is a hair below :math:`c`.
 
     References
     ----------
@@ -181,7 +170,6 @@ def clip_by_global_norm(
 
     Examples
     --------
-    >>> import numpy as np
     >>> clipped, norm = clip_by_global_norm(np.array([3.0, 4.0]), 1.0)
     >>> norm
     5.0
@@ -196,8 +184,8 @@ def clip_by_global_norm(
     c = check_positive(max_norm, "max_norm")
     e = check_positive(eps, "eps", allow_zero=True)
     items, single = _as_dict(grads)
-    norm = _norm(list(items.values()))
-    coef = min(1.0, c / (norm + e)) if norm + e > 0 else 1.0
+    norm = _finite_norm(items)
+    coef = _coefficient(norm, c, e)
     clipped = {k: g * np.asarray(coef, dtype=g.dtype) for k, g in items.items()}
     return (clipped[""] if single else clipped), norm
 
@@ -209,44 +197,18 @@ def clip_by_value(grads: Mapping[str, Any], limit: float) -> dict[str, np.ndarra
 def clip_by_value(
     grads: np.ndarray | Mapping[str, Any], limit: float
 ) -> np.ndarray | dict[str, np.ndarray]:
-    r"""Clip every gradient entry to the interval ``[-limit, limit]``.
+    r"""Clip every gradient entry to ``[-limit, limit]``: :math:`g_i \leftarrow
+    \min(\max(g_i, -\ell), \ell)` (``torch.nn.utils.clip_grad_value_``).
 
-    Parameters
-    ----------
-    grads : ndarray or dict of str to ndarray
-        One gradient array, or gradients keyed by parameter name.
-    limit : float
-        Positive bound on the magnitude of each entry.
-
-    Returns
-    -------
-    ndarray or dict of str to ndarray
-        New arrays (same container type, keys and dtypes as `grads`).
-
-    Raises
-    ------
-    ValueError
-        If a gradient contains ``nan`` or ``inf`` (the message names its key), or `limit`
-        is not a positive finite float.
-    TypeError
-        If an entry is not a real numeric array.
+    Each coordinate is clipped on its own, so the gradient's direction changes whenever
+    some but not all entries are clipped.
 
     See Also
     --------
     clip_by_global_norm : Usually preferable: it keeps the gradient's direction.
 
-    Notes
-    -----
-    .. math::
-
-        g_i \leftarrow \min(\max(g_i, -\ell), \ell).
-
-    Each coordinate is clipped on its own, so the direction of the gradient changes
-    whenever some but not all entries are clipped (``torch.nn.utils.clip_grad_value_``).
-
     Examples
     --------
-    >>> import numpy as np
     >>> clip_by_value(np.array([-3.0, 0.5, 4.0]), 1.0)
     array([-1. ,  0.5,  1. ])
     >>> clip_by_value({"b": np.array([2.0, -0.1])}, 1.0)
@@ -254,5 +216,6 @@ def clip_by_value(
     """
     lim = check_positive(limit, "limit")
     items, single = _as_dict(grads)
+    _finite_norm(items)  # the cheap test that every entry is finite
     clipped = {k: np.clip(g, -lim, lim).astype(g.dtype, copy=False) for k, g in items.items()}
     return clipped[""] if single else clipped

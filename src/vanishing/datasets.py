@@ -1,10 +1,18 @@
-r"""Small data sets: seeded synthetic problems and one real one (8x8 digits).
+"""Small data sets: seeded synthetic problems and one real one (8x8 digits).
 
-Every generator takes a keyword ``rng``: a :class:`numpy.random.Generator`, an integer
-seed, or ``None`` (fresh OS entropy, not reproducible). The same seed always gives the
-same data. Inputs ``X`` are float64 arrays of shape ``(n_samples, n_features)``;
-classification labels ``y`` are int64 class indices of shape ``(n_samples,)``, regression
-targets float64 of shape ``(n_samples, n_out)``. Rows come in random order.
+.. rubric:: Conventions shared by every function below
+
+rng : numpy.random.Generator, int or None, keyword-only
+    The random source (see :func:`as_generator`): a generator, an integer seed, or
+    ``None`` (fresh OS entropy, not reproducible). The same seed always gives the same
+    data.
+returns
+    Inputs ``X`` are float64 arrays of shape ``(n_samples, n_features)``; classification
+    labels ``y`` are int64 class indices of shape ``(n_samples,)``, regression targets
+    float64 of shape ``(n_samples, n_out)``. Rows come in random order.
+raises
+    ``ValueError`` for an argument out of range (a count too small, a negative noise
+    level), ``TypeError`` for one of the wrong type.
 """
 
 from __future__ import annotations
@@ -56,43 +64,25 @@ def spirals(
 ) -> tuple[np.ndarray, np.ndarray]:
     r"""Interleaved 2-D spirals, one arm per class.
 
+    For class :math:`j`, the :math:`i`-th of its :math:`m` points has radius
+    :math:`r_i = i / (m - 1)` and angle :math:`t_i = 4 (j + r_i) + \sigma \xi_i` with
+    :math:`\xi_i \sim \mathcal N(0, 1)`, and sits at :math:`r_i (\sin t_i, \cos t_i)`, within
+    the unit disc up to noise (the "spiral" problem of Stanford's CS231n course notes). No
+    linear classifier separates the arms: a good test for a small MLP.
+
     Parameters
     ----------
     n_samples : int
-        Total number of points (split as evenly as possible between classes; must be
-        at least `n_classes`).
+        Total number of points, split as evenly as possible between the classes (at least
+        `n_classes`).
     n_classes : int, default 3
         Number of arms (classes), at least 2.
     noise : float, default 0.2
-        Standard deviation of the Gaussian noise added to the angle (radians).
-    rng : numpy.random.Generator, int or None
-        Random source (see :func:`as_generator`).
-
-    Returns
-    -------
-    X : ndarray of shape (n_samples, 2), float64
-        Points, within the unit disc up to noise.
-    y : ndarray of shape (n_samples,), int64
-        Arm index in ``[0, n_classes)``.
-
-    Raises
-    ------
-    ValueError
-        If an argument is out of range.
-    TypeError
-        If an argument has the wrong type.
+        Standard deviation :math:`\sigma` of the Gaussian noise added to the angle (radians).
 
     See Also
     --------
     moons, circles
-
-    Notes
-    -----
-    For class :math:`j`, the :math:`i`-th of its :math:`m` points has radius
-    :math:`r_i = i / (m - 1)` and angle :math:`t_i = 4 (j + r_i) + \sigma \xi_i` with
-    :math:`\xi_i \sim \mathcal N(0, 1)`, and sits at :math:`r_i (\sin t_i, \cos t_i)`
-    (the "spiral" problem of Stanford's CS231n course notes). No linear classifier
-    separates the arms: a good test for a small MLP.
 
     Examples
     --------
@@ -124,40 +114,17 @@ def spirals(
 def moons(
     n_samples: int, noise: float = 0.1, *, rng: RNGLike = None
 ) -> tuple[np.ndarray, np.ndarray]:
-    r"""Two interleaving half circles.
+    r"""Two interleaving half circles: ``y`` is 0 for the upper moon, 1 for the lower one.
 
-    Parameters
-    ----------
-    n_samples : int
-        Total number of points, at least 2 (class 0 gets ``n_samples // 2``).
-    noise : float, default 0.1
-        Standard deviation of the Gaussian noise added to both coordinates.
-    rng : numpy.random.Generator, int or None
-        Random source (see :func:`as_generator`).
-
-    Returns
-    -------
-    X : ndarray of shape (n_samples, 2), float64
-        Points.
-    y : ndarray of shape (n_samples,), int64
-        0 for the upper moon, 1 for the lower one.
-
-    Raises
-    ------
-    ValueError
-        If an argument is out of range.
-    TypeError
-        If an argument has the wrong type.
+    With :math:`s` evenly spaced in :math:`[0, \pi]`, class 0 is :math:`(\cos s, \sin s)` and
+    class 1 is :math:`(1 - \cos s, \tfrac12 - \sin s)`, the same geometry as
+    ``sklearn.datasets.make_moons``; ``noise`` (default 0.1) is the standard deviation of the
+    Gaussian noise added to both coordinates. Class 0 gets ``n_samples // 2`` of the
+    ``n_samples`` (at least 2) points.
 
     See Also
     --------
     spirals, circles
-
-    Notes
-    -----
-    With :math:`s` evenly spaced in :math:`[0, \pi]`, class 0 is
-    :math:`(\cos s, \sin s)` and class 1 is :math:`(1 - \cos s, \tfrac12 - \sin s)`,
-    the same geometry as ``sklearn.datasets.make_moons``.
 
     Examples
     --------
@@ -187,43 +154,18 @@ def moons(
 def circles(
     n_samples: int, noise: float = 0.05, factor: float = 0.5, *, rng: RNGLike = None
 ) -> tuple[np.ndarray, np.ndarray]:
-    r"""A small circle inside a large one.
+    r"""A small circle inside a large one: ``y`` is 0 for the outer circle, 1 for the inner one.
 
-    Parameters
-    ----------
-    n_samples : int
-        Total number of points, at least 2 (class 0, the outer circle, gets
-        ``n_samples // 2``).
-    noise : float, default 0.05
-        Standard deviation of the Gaussian noise added to both coordinates.
-    factor : float, default 0.5
-        Radius of the inner circle relative to the outer one (radius 1), in (0, 1).
-    rng : numpy.random.Generator, int or None
-        Random source (see :func:`as_generator`).
-
-    Returns
-    -------
-    X : ndarray of shape (n_samples, 2), float64
-        Points.
-    y : ndarray of shape (n_samples,), int64
-        0 for the outer circle, 1 for the inner one.
-
-    Raises
-    ------
-    ValueError
-        If an argument is out of range.
-    TypeError
-        If an argument has the wrong type.
+    Points are evenly spaced in angle, :math:`(\cos s, \sin s)` outside and
+    :math:`f (\cos s, \sin s)` inside, plus Gaussian noise of standard deviation ``noise``
+    (default 0.05) on both coordinates; ``factor`` :math:`f \in (0, 1)` (default 0.5) is the
+    inner radius relative to the outer one. Class 0 gets ``n_samples // 2`` of the
+    ``n_samples`` (at least 2) points. Separable by the radius, a nonlinear feature, but not
+    by any line.
 
     See Also
     --------
     spirals, moons
-
-    Notes
-    -----
-    Points are evenly spaced in angle, :math:`(\cos s, \sin s)` outside and
-    :math:`f (\cos s, \sin s)` inside, plus noise. Separable by the radius, a nonlinear
-    feature, but not by any line.
 
     Examples
     --------
@@ -266,52 +208,31 @@ def teacher_student(
 
     A student network of the same (or larger) architecture can in principle fit these
     targets exactly, so any failure to learn is an optimisation problem, such as
-    vanishing gradients, not a lack of capacity.
-
-    Parameters
-    ----------
-    n_samples : int
-        Number of samples.
-    n_in : int
-        Input dimension.
-    n_out : int, default 1
-        Output dimension.
-    depth : int, default 2
-        Number of hidden tanh layers of the teacher (0 gives a linear teacher).
-    width : int, default 32
-        Width of each hidden layer.
-    noise : float, default 0.0
-        Standard deviation of Gaussian noise added to the targets.
-    rng : numpy.random.Generator, int or None
-        Random source (see :func:`as_generator`). The teacher's weights are drawn first,
-        then the inputs, then the noise.
-
-    Returns
-    -------
-    X : ndarray of shape (n_samples, n_in), float64
-        Inputs, :math:`x \sim \mathcal N(0, I)`.
-    y : ndarray of shape (n_samples, n_out), float64
-        Targets :math:`T(x) + \sigma \xi`.
-
-    Raises
-    ------
-    ValueError
-        If an argument is out of range.
-    TypeError
-        If an argument has the wrong type.
-
-    Notes
-    -----
-    With :math:`h_0 = x` and :math:`n_\ell` the width of layer :math:`\ell`,
+    vanishing gradients, not a lack of capacity. With :math:`h_0 = x \sim \mathcal N(0, I)`
+    and :math:`n_\ell` the width of layer :math:`\ell`,
 
     .. math::
 
         h_\ell = \tanh(h_{\ell-1} W_\ell + b_\ell) \quad (\ell = 1, \dots, L), \qquad
-        T(x) = h_L W_{L+1} + b_{L+1},
+        y = T(x) + \sigma \xi, \quad T(x) = h_L W_{L+1} + b_{L+1},
 
     with :math:`W_\ell \sim \mathcal N(0, 1/n_{\ell-1})` (LeCun scaling, so the
     pre-activations have unit variance and the teacher is neither saturated nor
-    linear) and :math:`b_\ell \sim \mathcal N(0, 0.1^2)`.
+    linear) and :math:`b_\ell \sim \mathcal N(0, 0.1^2)`. The teacher's weights are drawn
+    first from `rng`, then the inputs, then the noise.
+
+    Parameters
+    ----------
+    n_samples, n_in : int
+        Number of samples and input dimension.
+    n_out : int, default 1
+        Output dimension.
+    depth : int, default 2
+        Number :math:`L` of hidden tanh layers of the teacher (0 gives a linear teacher).
+    width : int, default 32
+        Width of each hidden layer.
+    noise : float, default 0.0
+        Standard deviation :math:`\sigma` of Gaussian noise added to the targets.
 
     Examples
     --------
@@ -359,10 +280,13 @@ def _digits_raw() -> np.ndarray:
 
 
 def load_digits(*, normalize: bool = True, one_hot: bool = False) -> tuple[np.ndarray, np.ndarray]:
-    r"""The UCI optical handwritten digits, 8x8 (1797 images, 10 classes).
+    """The UCI optical handwritten digits, 8x8 (1797 images, 10 classes).
 
     Shipped with the package (``vanishing/data/digits.csv.gz``, 57 KB; see the
-    ``README.md`` next to it for provenance and licence), so no download is needed.
+    ``README.md`` next to it for provenance and licence), so no download is needed. Each
+    image is a 32x32 bitmap of a handwritten digit, divided into 4x4 blocks; a pixel counts
+    the "on" pixels in its block (0-16). These 1797 images are the test split of the UCI data
+    set (written by 13 people), the copy used by ``sklearn.datasets.load_digits``.
 
     Parameters
     ----------
@@ -370,26 +294,14 @@ def load_digits(*, normalize: bool = True, one_hot: bool = False) -> tuple[np.nd
         Scale the pixel counts 0..16 to [0, 1] (divide by 16). Otherwise return the raw
         counts as floats.
     one_hot : bool, default False
-        Return `y` as one-hot rows instead of class indices.
+        Return `y` as one-hot rows (float64, shape (1797, 10)) instead of class indices.
 
     Returns
     -------
     X : ndarray of shape (1797, 64), float64
         Images, flattened row by row (``X[i].reshape(8, 8)`` is the picture).
-    y : ndarray of shape (1797,), int64, or of shape (1797, 10), float64
-        Digits 0-9, or their one-hot encoding.
-
-    Raises
-    ------
-    TypeError
-        If `normalize` or `one_hot` is not a bool.
-
-    Notes
-    -----
-    Each image is a 32x32 bitmap of a handwritten digit, divided into 4x4 blocks; a
-    pixel counts the "on" pixels in its block (0-16). These 1797 images are the test
-    split of the UCI data set (written by 13 people), the copy used by
-    ``sklearn.datasets.load_digits``.
+    y : ndarray of shape (1797,), int64
+        Digits 0-9.
 
     References
     ----------
@@ -423,30 +335,11 @@ def train_test_split(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Randomly split samples into a training and a test set.
 
-    Parameters
-    ----------
-    X : array_like of shape (n_samples, ...)
-        Inputs.
-    y : array_like of shape (n_samples, ...)
-        Targets (any dtype is kept, e.g. int64 labels).
-    test_fraction : float, default 0.2
-        Fraction of samples in the test set, in (0, 1); the test set gets
-        ``ceil(test_fraction * n_samples)`` samples.
-    rng : numpy.random.Generator, int or None
-        Random source (see :func:`as_generator`).
-
-    Returns
-    -------
-    X_train, X_test, y_train, y_test : ndarray
-        The split (same order of outputs as scikit-learn's ``train_test_split``).
-
-    Raises
-    ------
-    ValueError
-        If `X` and `y` have different numbers of samples, contain non-finite values, or
-        either split would be empty.
-    TypeError
-        If an argument has the wrong type.
+    ``X`` and ``y`` are array-likes with the same number of samples along their first axis
+    (any dtype is kept, e.g. int64 labels); the test set gets
+    ``ceil(test_fraction * n_samples)`` of them, ``test_fraction`` in (0, 1), default 0.2.
+    Returns ``X_train, X_test, y_train, y_test``, in scikit-learn's order. Different sample
+    counts, non-finite values or an empty split raise ``ValueError``.
 
     Examples
     --------

@@ -1,21 +1,20 @@
 r"""Diagnostics of vanishing and exploding gradients: pure functions of caches and gradients.
 
-Two different quantities are easily confused, and every function here says which one it
-measures:
+Each function says which of two easily confused quantities it measures:
 
-* the **back-propagated gradient** or *delta* of a Dense layer,
-  :math:`\delta^{(l)} = \partial L/\partial z^{(l)}` with :math:`z^{(l)} = a^{(l-1)} W^{(l)} +
-  b^{(l)}`, an array of shape ``(n_samples, n_out)``. This is the signal that shrinks or grows
-  geometrically with depth (:func:`delta_norms`). Its sum over the batch is the bias gradient
-  :math:`\partial L/\partial b^{(l)}`, Nielsen's "speed of learning" (:func:`bias_gradient_norms`).
-* the **weight gradient** :math:`\partial L/\partial W^{(l)} = a^{(l-1)\top}\delta^{(l)}`, shape
-  ``(n_in, n_out)`` (:func:`weight_gradient_norms`). Because the activations
-  :math:`a^{(l-1)}` may grow while :math:`\delta^{(l)}` shrinks, weight gradients can look the
-  same in every layer while the deltas vanish (Glorot & Bengio 2010, eq. 14).
+* the *delta* of a Dense layer, :math:`\delta^{(l)} = \partial L/\partial z^{(l)}` with
+  :math:`z^{(l)} = a^{(l-1)} W^{(l)} + b^{(l)}`, shape ``(n_samples, n_out)``: the signal that
+  shrinks or grows geometrically with depth (:func:`delta_norms`). Its batch sum is the bias
+  gradient, Nielsen's "speed of learning" (:func:`bias_gradient_norms`);
+* the **weight gradient** :math:`\partial L/\partial W^{(l)} = a^{(l-1)\top}\delta^{(l)}`
+  (:func:`weight_gradient_norms`), which can look the same in every layer while the deltas
+  vanish, since :math:`a^{(l-1)}` may grow as :math:`\delta^{(l)}` shrinks (Glorot & Bengio
+  2010, eq. 14).
 
-Dense layers are named by their path in the network, the prefix of their parameter keys:
-``"0"`` for the parameters ``"0.W"`` and ``"0.b"``, ``"2.block.0"`` for a Dense layer inside the
-residual block at index 2 (:func:`dense_layer_names`).
+Results are dicts keyed by layer path (:meth:`~vanishing.network.Sequential.named_layers`,
+the prefix of the parameter keys: ``"0"`` for ``"0.W"``, ``"2.block.0"`` inside the residual
+block at index 2), input side first. `net` is a :class:`~vanishing.network.Sequential` (else
+:class:`TypeError`); wrong shapes or keys raise :class:`ValueError`.
 
 >>> import numpy as np
 >>> from vanishing.network import MLP
@@ -30,17 +29,32 @@ residual block at index 2 (:func:`dense_layer_names`).
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator, Mapping, Sequence
-from typing import Any, NamedTuple
+from collections.abc import Mapping, Sequence
+from typing import Any, NamedTuple, cast
 
 import numpy as np
 from numpy.typing import ArrayLike, DTypeLike, NDArray
 
-from vanishing._validation import check_array, check_choice, check_positive, check_positive_int
+from vanishing._validation import (
+    check_array,
+    check_choice,
+    check_like_params,
+    check_positive,
+    check_positive_int,
+)
 from vanishing.activations import Activation
+from vanishing.clipping import _norm
+from vanishing.datasets import as_generator
 from vanishing.initializers import Initializer
-from vanishing.layers import ActivationLayer, Dense, Layer, Residual, as_generator
-from vanishing.network import MLP, ForwardCache, NetworkGradients, Sequential, check_sequential
+from vanishing.layers import ActivationLayer, Dense, Layer
+from vanishing.network import (
+    MLP,
+    ForwardCache,
+    NetworkGradients,
+    Sequential,
+    _walk,
+    check_sequential,
+)
 
 __all__ = [
     "ActivationStats",
@@ -65,104 +79,24 @@ _BOUNDS: dict[str, tuple[float, float]] = {
 }
 
 
-# --------------------------------------------------------------------------------------
-# walking the network
-# --------------------------------------------------------------------------------------
-
-
-def _children(layer: Layer) -> tuple[Sequence[Layer], str, float] | None:
-    """Sub-layers of a container layer, the key prefix they get and the gradient scale."""
-    if isinstance(layer, Sequential):
-        return layer.layers, "", 1.0
-    if isinstance(layer, Residual):
-        inner = layer.block
-        if isinstance(inner, Sequential):
-            return inner.layers, "block.", layer.scale
-        return [inner], "block", layer.scale  # a bare block: its keys are "block.W"
-    return None
-
-
-def _walk(net: Sequential, prefix: str = "") -> Iterator[tuple[str, Layer]]:
-    """Every leaf layer with its path, input side first (residual blocks entered)."""
-    for i, layer in enumerate(net.layers):
-        path = f"{prefix}{i}"
-        yield from _walk_layer(layer, path)
-
-
-def _walk_layer(layer: Layer, path: str) -> Iterator[tuple[str, Layer]]:
-    if isinstance(layer, Sequential):
-        yield from _walk(layer, f"{path}.")
-    elif isinstance(layer, Residual):
-        if isinstance(layer.block, Sequential):
-            yield from _walk(layer.block, f"{path}.block.")
-        else:
-            yield from _walk_layer(layer.block, f"{path}.block")
-    else:
-        yield path, layer
-
-
-def _contains(layer: Layer, kind: type) -> bool:
-    return any(isinstance(leaf, kind) for _, leaf in _walk_layer(layer, ""))
-
-
 def dense_layer_names(net: Sequential) -> list[str]:
-    """Paths of the Dense layers, input side first; ``path + ".W"`` is the weight's key.
-
-    Parameters
-    ----------
-    net : Sequential
-        The network.
-
-    Returns
-    -------
-    list of str
-        One name per :class:`~vanishing.layers.Dense` layer, including those inside residual
-        blocks.
-
-    Raises
-    ------
-    TypeError
-        If `net` is not a :class:`~vanishing.network.Sequential`.
+    """Paths of the Dense layers, residual blocks included; ``path + ".W"`` keys the weight.
 
     Examples
     --------
-    >>> from vanishing.network import MLP
     >>> dense_layer_names(MLP([2, 4, 4, 1], "relu", residual=True, rng=0))
     ['0', '2.block.0', '3']
     """
-    return [path for path, layer in _walk(check_sequential(net)) if isinstance(layer, Dense)]
-
-
-def _fro(a: np.ndarray) -> float:
-    """Frobenius norm in float64 without overflow (BLAS dot, no temporary when contiguous)."""
-    s = float(np.vdot(a, a))
-    if math.isfinite(s):
-        return math.sqrt(s)
-    big = float(np.max(np.abs(a)))
-    if not math.isfinite(big) or big == 0.0:
-        return big
-    scaled = np.asarray(a, dtype=np.float64) / big
-    return big * math.sqrt(float(np.vdot(scaled, scaled)))
+    return [
+        path for path, layer in check_sequential(net).named_layers() if isinstance(layer, Dense)
+    ]
 
 
 def _param_norms(net: Sequential, grads: Mapping[str, ArrayLike], name: str) -> dict[str, float]:
-    check_sequential(net)
-    if not isinstance(grads, Mapping):
-        raise TypeError(f"grads must be a dict keyed like net.params, got {type(grads).__name__}")
-    out = {}
-    for path in dense_layer_names(net):
-        key = f"{path}.{name}"
-        if key not in net.params:
-            continue  # a Dense layer without bias
-        if key not in grads:
-            raise ValueError(f"grads has no entry {key!r}; expected the keys of net.params")
-        g = np.asarray(grads[key])
-        if g.shape != net.params[key].shape:
-            raise ValueError(
-                f"grads[{key!r}] must have shape {net.params[key].shape}, got {g.shape}"
-            )
-        out[path] = _fro(g)
-    return out
+    net = check_sequential(net)
+    arrays = check_like_params(grads, net.params, "grads", finite=False)
+    keys = {path: f"{path}.{name}" for path in dense_layer_names(net)}
+    return {path: _norm([arrays[key]]) for path, key in keys.items() if key in arrays}
 
 
 # --------------------------------------------------------------------------------------
@@ -171,26 +105,7 @@ def _param_norms(net: Sequential, grads: Mapping[str, ArrayLike], name: str) -> 
 def weight_gradient_norms(net: Sequential, grads: Mapping[str, ArrayLike]) -> dict[str, float]:
     r"""Frobenius norm of each Dense layer's **weight gradient** :math:`\partial L/\partial W`.
 
-    Parameters
-    ----------
-    net : Sequential
-        The network.
-    grads : dict of str to ndarray
-        Parameter gradients keyed like ``net.params``, e.g.
-        ``net.backward(cache, dy).grads``.
-
-    Returns
-    -------
-    dict of str to float
-        :math:`\lVert \partial L/\partial W^{(l)} \rVert_F` per Dense layer, keyed by
-        :func:`dense_layer_names`, input side first.
-
-    Raises
-    ------
-    TypeError
-        If `net` is not a Sequential or `grads` not a dict.
-    ValueError
-        If a weight gradient is missing or has the wrong shape.
+    `grads` is keyed like ``net.params``, e.g. ``net.backward(cache, dy).grads``.
 
     See Also
     --------
@@ -198,15 +113,12 @@ def weight_gradient_norms(net: Sequential, grads: Mapping[str, ArrayLike]) -> di
 
     Notes
     -----
-    :math:`\partial L/\partial W^{(l)} = a^{(l-1)\top} \delta^{(l)}` mixes the forward
-    activations and the backward deltas: with ReLU and Xavier init the activations shrink
-    by the same factor per layer as the deltas grow towards the output, so the weight
-    gradients look alike across layers while the deltas vanish.
+    :math:`\partial L/\partial W^{(l)} = a^{(l-1)\top} \delta^{(l)}`: with ReLU and Xavier
+    init the activations shrink per layer as fast as the deltas grow towards the output,
+    so the weight gradients look alike across layers while the deltas vanish.
 
     Examples
     --------
-    >>> import numpy as np
-    >>> from vanishing.network import MLP
     >>> net = MLP([4, 8, 2], "relu", rng=0)
     >>> y, cache = net.forward(np.ones((3, 4)))
     >>> norms = weight_gradient_norms(net, net.backward(cache, np.ones_like(y)).grads)
@@ -219,36 +131,10 @@ def weight_gradient_norms(net: Sequential, grads: Mapping[str, ArrayLike]) -> di
 def bias_gradient_norms(net: Sequential, grads: Mapping[str, ArrayLike]) -> dict[str, float]:
     r"""Euclidean norm of each Dense layer's **bias gradient**, Nielsen's "speed of learning".
 
-    Parameters
-    ----------
-    net : Sequential
-        The network.
-    grads : dict of str to ndarray
-        Parameter gradients keyed like ``net.params``.
-
-    Returns
-    -------
-    dict of str to float
-        :math:`\lVert \partial L/\partial b^{(l)} \rVert_2` per Dense layer that has a bias
-        (layers without one are left out), keyed by :func:`dense_layer_names`.
-
-    Raises
-    ------
-    TypeError
-        If `net` is not a Sequential or `grads` not a dict.
-    ValueError
-        If a bias gradient is missing or has the wrong shape.
-
-    See Also
-    --------
-    delta_norms
-
-    Notes
-    -----
-    :math:`\partial L/\partial b^{(l)} = \sum_i \delta^{(l)}_i`, the batch sum of the deltas.
-    Nielsen (ch. 5) calls its norm the speed at which layer :math:`l` learns and shows it
-    increasing with the layer index in sigmoid networks, each hidden layer
-    learning roughly 4-6 times slower than the next.
+    Like :func:`weight_gradient_norms`, for :math:`\partial L/\partial b^{(l)} = \sum_i
+    \delta^{(l)}_i`; layers without a bias are left out. Nielsen (ch. 5) calls this norm
+    the speed at which layer :math:`l` learns and shows it increasing with the layer index
+    in sigmoid networks, each hidden layer learning roughly 4-6 times slower than the next.
 
     References
     ----------
@@ -256,8 +142,6 @@ def bias_gradient_norms(net: Sequential, grads: Mapping[str, ArrayLike]) -> dict
 
     Examples
     --------
-    >>> import numpy as np
-    >>> from vanishing.network import MLP
     >>> net = MLP([4, 8, 2], "relu", rng=0)
     >>> y, cache = net.forward(np.ones((3, 4)))
     >>> grads = net.backward(cache, np.ones_like(y)).grads
@@ -267,84 +151,24 @@ def bias_gradient_norms(net: Sequential, grads: Mapping[str, ArrayLike]) -> dict
     return _param_norms(net, grads, "b")
 
 
-def _dense_deltas(
-    net: Sequential, deltas: Sequence[Array], cache: ForwardCache | None, prefix: str
-) -> list[tuple[str, Array]]:
-    out: list[tuple[str, Array]] = []
-    for i, layer in enumerate(net.layers):
-        path = f"{prefix}{i}"
-        if isinstance(layer, Dense):
-            out.append((path, deltas[i]))
-            continue
-        if not _contains(layer, Dense):
-            continue
-        if cache is None:
-            raise ValueError(
-                f"layer {path} ({layer!r}) contains Dense layers whose deltas are not in the "
-                "backward result: pass the ForwardCache as `cache` to recover them"
-            )
-        inner = layer.block if isinstance(layer, Residual) else layer
-        scale = layer.scale if isinstance(layer, Residual) else 1.0
-        dy = deltas[i] * scale if scale != 1.0 else deltas[i]
-        sub = f"{path}.block" if isinstance(layer, Residual) else path
-        if isinstance(inner, Dense):
-            out.append((sub, dy))
-        elif isinstance(inner, Sequential):
-            inner_cache = cache.caches[i]
-            back = inner.backward(inner_cache, dy)
-            out.extend(_dense_deltas(inner, back.deltas, inner_cache, f"{sub}."))
-        else:  # pragma: no cover - no other container layers exist
-            raise TypeError(f"cannot look inside layer {path} ({type(inner).__name__})")
-    return out
-
-
 def delta_norms(
-    net: Sequential,
-    back: NetworkGradients | Sequence[ArrayLike],
-    cache: ForwardCache | None = None,
-    *,
-    reduce: str = "fro",
+    net: Sequential, back: NetworkGradients | Sequence[ArrayLike], *, reduce: str = "fro"
 ) -> dict[str, float]:
     r"""Norm of each Dense layer's **delta** :math:`\partial L/\partial z`, the backward signal.
 
     Parameters
     ----------
-    net : Sequential
-        The network.
     back : NetworkGradients or sequence of ndarray
-        The result of ``net.backward(cache, dy)``, or its ``deltas`` list
-        (``deltas[i]`` is :math:`\partial L/\partial` ``outputs[i]``).
-    cache : ForwardCache, optional
-        The forward cache. Needed only for Dense layers inside residual blocks, whose deltas
-        are recovered by back-propagating through the block again.
+        What ``net.backward(cache, dy)`` returned (its ``named_deltas`` reach inside
+        residual blocks), or, without blocks, its ``deltas`` list.
     reduce : {"fro", "mean"}, default "fro"
-        ``"fro"``: the Frobenius norm of the whole ``(n_samples, n_out)`` array
-        :math:`\partial L/\partial z`. ``"mean"``: the mean over samples of the per-sample row
-        norms :math:`\lVert \partial L/\partial z_i \rVert_2`. With a loss averaged over the
-        batch each row carries a factor :math:`1/n`; multiply by ``n_samples`` to get the
-        delta of one sample's own loss.
-
-    Returns
-    -------
-    dict of str to float
-        One norm per Dense layer, keyed by :func:`dense_layer_names`, input side first.
-
-    Raises
-    ------
-    TypeError
-        If `net` is not a Sequential.
-    ValueError
-        If `back` has the wrong length, `reduce` is unknown, or `cache` is needed but missing.
-
-    See Also
-    --------
-    weight_gradient_norms, bias_gradient_norms
+        The Frobenius norm of the whole ``(n_samples, n_out)`` array, or the mean over
+        samples of the row norms :math:`\lVert \partial L/\partial z_i \rVert_2` (with a
+        loss averaged over the batch, times ``n_samples`` for one sample's own loss).
 
     Notes
     -----
-    .. math::
-
-        \delta^{(l)} = \big(\delta^{(l+1)} W^{(l+1)\top}\big) \odot f'(z^{(l)}),
+    .. math:: \delta^{(l)} = \big(\delta^{(l+1)} W^{(l+1)\top}\big) \odot f'(z^{(l)}),
 
     so each layer multiplies the norm by roughly :math:`\sigma(W)\,\overline{|f'|}`: by
     :math:`\le 1/4 \cdot \sigma(W)` with the sigmoid, which is why the deltas of the first
@@ -352,28 +176,39 @@ def delta_norms(
 
     Examples
     --------
-    >>> import numpy as np
-    >>> from vanishing.network import MLP
     >>> net = MLP([4, 8, 8, 2], "tanh", residual=True, rng=0)
     >>> y, cache = net.forward(np.ones((3, 4)))
-    >>> back = net.backward(cache, np.ones_like(y))
-    >>> list(delta_norms(net, back, cache))
+    >>> list(delta_norms(net, net.backward(cache, np.ones_like(y))))
     ['0', '2.block.0', '3']
     """
     net = check_sequential(net)
     reduce = check_choice(reduce, "reduce", ("fro", "mean"))
-    deltas = back.deltas if isinstance(back, NetworkGradients) else list(back)
+    deltas: Sequence[ArrayLike]
+    named: Mapping[str, ArrayLike]
+    if isinstance(back, NetworkGradients):
+        deltas, named = back.deltas, back.named_deltas
+    elif isinstance(back, Sequence):  # a list of the top-level deltas
+        deltas = cast("Sequence[ArrayLike]", back)
+        named = {str(i): d for i, d in enumerate(deltas)}
+    else:
+        raise TypeError(
+            "back must be the NetworkGradients returned by net.backward, or its deltas list, "
+            f"got {type(back).__name__}"
+        )
     if len(deltas) != len(net.layers):
         raise ValueError(
             f"expected {len(net.layers)} deltas (one per layer of net), got {len(deltas)}"
         )
-    deltas = [np.asarray(d) for d in deltas]
-    if cache is not None and not isinstance(cache, ForwardCache):
-        raise TypeError("cache must be the ForwardCache returned by net.forward")
     out = {}
-    for path, d in _dense_deltas(net, deltas, cache, ""):
+    for path in dense_layer_names(net):
+        if path not in named:
+            raise ValueError(
+                f"the Dense layer {path} sits inside a block, whose deltas only the "
+                "NetworkGradients returned by net.backward carries: pass that, not a list"
+            )
+        d = np.asarray(named[path])
         if reduce == "fro":
-            out[path] = _fro(d)
+            out[path] = _norm([d])
         else:
             d2 = d.reshape(d.shape[0], -1) if d.ndim > 1 else d[None, :]
             out[path] = float(np.mean(np.sqrt(np.einsum("ij,ij->i", d2, d2, dtype=np.float64))))
@@ -388,20 +223,15 @@ class ActivationStats(NamedTuple):
 
     Attributes
     ----------
-    name : str
-        Path of the layer in the network (``"1"``, ``"2.block.2"``...).
-    activation : str
-        Activation name.
-    mean, std : float
-        Mean and standard deviation over all entries (samples and units).
+    name, activation : str
+        The layer's path (``"1"``, ``"2.block.2"``...) and its activation's name.
+    mean, std, zero_fraction : float
+        Over all entries (samples and units); the fraction exactly zero.
     saturated_fraction : float
-        Fraction of entries within ``saturation_tol`` of a bound of a saturating activation
-        (sigmoid: 0 or 1; tanh and softsign: -1 or 1); ``nan`` for other activations.
+        Entries within ``saturation_tol`` of a bound of a saturating activation (sigmoid:
+        0 or 1; tanh and softsign: -1 or 1); ``nan`` for other activations.
     dead_fraction : float
-        ReLU only (else ``nan``): fraction of units that are zero for *every* sample of the
-        batch. Their gradient is zero, so on this batch they do not learn.
-    zero_fraction : float
-        Fraction of entries exactly equal to zero.
+        ReLU only (else ``nan``): units zero for *every* sample, so without gradient.
 
     Examples
     --------
@@ -426,29 +256,11 @@ def activation_stats(
 ) -> list[ActivationStats]:
     r"""Mean, spread, saturation and dead units of every activation layer's output.
 
-    Parameters
-    ----------
-    net : Sequential
-        The network.
-    cache : ForwardCache
-        From ``net.forward(x)``.
-    saturation_tol : float, default 0.01
-        An output counts as saturated when it lies within this distance of a bound of the
-        activation's range. At ``0.01`` the derivative there is below 4 % of its maximum
-        (sigmoid: :math:`\sigma' < 0.0099` vs 0.25; tanh: :math:`\tanh' < 0.02` vs 1).
-
-    Returns
-    -------
-    list of ActivationStats
-        One entry per :class:`~vanishing.layers.ActivationLayer`, input side first,
-        including those inside residual blocks.
-
-    Raises
-    ------
-    TypeError
-        If `net` is not a Sequential or `cache` not its ForwardCache.
-    ValueError
-        If `saturation_tol` is not in (0, 1).
+    One :class:`ActivationStats` per :class:`~vanishing.layers.ActivationLayer`, residual
+    blocks included, from the `cache` of ``net.forward(x)``. An output counts as saturated
+    within `saturation_tol` of a bound of the activation's range; at ``0.01`` the derivative
+    there is below 4 % of its maximum (sigmoid: :math:`\sigma' < 0.0099` vs 0.25; tanh:
+    :math:`\tanh' < 0.02` vs 1).
 
     Notes
     -----
@@ -459,8 +271,6 @@ def activation_stats(
 
     Examples
     --------
-    >>> import numpy as np
-    >>> from vanishing.network import MLP
     >>> net = MLP([4, 64, 64, 2], "sigmoid", init="normal", rng=0)   # N(0, 1): too large
     >>> _, cache = net.forward(np.random.default_rng(0).standard_normal((100, 4)))
     >>> stats = activation_stats(net, cache)
@@ -474,10 +284,11 @@ def activation_stats(
     if tol >= 1.0:
         raise ValueError(f"saturation_tol must be in (0, 1), got {saturation_tol!r}")
     out: list[ActivationStats] = []
-    for path, a in _activation_outputs(net, cache, ""):
-        layer_act = a[1]
-        values = np.asarray(a[0])
-        name = layer_act.name
+    for path, layer, z in _walk(net, cache):
+        if not isinstance(layer, ActivationLayer):
+            continue
+        name = layer.activation.name
+        values = layer.activation(z)  # the layer's cache is its input z
         mean = float(values.mean(dtype=np.float64))
         std = float(values.std(dtype=np.float64))
         if name in _BOUNDS:
@@ -485,35 +296,9 @@ def activation_stats(
             saturated = float(np.mean((values <= lo + tol) | (values >= hi - tol)))
         else:
             saturated = math.nan
-        if name == "relu":
-            alive = (values > 0).any(axis=0)
-            dead = 1.0 - float(np.mean(alive))
-        else:
-            dead = math.nan
+        dead = 1.0 - float(np.mean((values > 0).any(axis=0))) if name == "relu" else math.nan
         zero = 1.0 - np.count_nonzero(values) / values.size
         out.append(ActivationStats(path, name, mean, std, saturated, dead, zero))
-    return out
-
-
-def _activation_outputs(
-    net: Sequential, cache: ForwardCache, prefix: str
-) -> list[tuple[str, tuple[Array, Activation]]]:
-    out: list[tuple[str, tuple[Array, Activation]]] = []
-    if len(cache.outputs) != len(net.layers):
-        raise ValueError("cache does not belong to this network (wrong number of layers)")
-    for i, layer in enumerate(net.layers):
-        path = f"{prefix}{i}"
-        if isinstance(layer, ActivationLayer):
-            out.append((path, (cache.outputs[i], layer.activation)))
-        elif isinstance(layer, Residual) and _contains(layer, ActivationLayer):
-            block = layer.block
-            if isinstance(block, Sequential):
-                out.extend(_activation_outputs(block, cache.caches[i], f"{path}.block."))
-            elif isinstance(block, ActivationLayer):
-                # the block's cache is its input z; recompute its output
-                out.append((f"{path}.block", (block.activation(cache.caches[i]), block.activation)))
-        elif isinstance(layer, Sequential):
-            out.extend(_activation_outputs(layer, cache.caches[i], f"{path}."))
     return out
 
 
@@ -530,45 +315,21 @@ def update_to_data_ratio(
 ) -> dict[str, float]:
     r"""Size of each parameter's update relative to the parameter: Karpathy's health check.
 
-    Parameters
-    ----------
-    params : dict of str to ndarray
-        Parameters (before the update).
-    updates : dict of str to ndarray, optional
-        The change applied to each parameter, e.g. ``-lr * grads`` for plain SGD.
-    new_params : dict of str to ndarray, optional
-        The parameters after the update (give this *or* `updates`); the update is
-        ``new_params - params``. Pass a copy taken before an in-place step as `params`.
-    weights_only : bool, default True
-        Only report arrays with two or more dimensions (weight matrices); biases start at
-        zero, where the ratio is infinite.
-    log10 : bool, default True
-        Return :math:`\log_{10}` of the ratio.
-
-    Returns
-    -------
-    dict of str to float
-        :math:`\operatorname{std}(\Delta\theta)/\operatorname{std}(\theta)` per parameter (or
-        its :math:`\log_{10}`). A parameter with zero spread gives ``inf`` (``nan`` if its
-        update is zero too).
-
-    Raises
-    ------
-    ValueError
-        If both or neither of `updates` and `new_params` are given, or keys or shapes differ.
+    Returns :math:`\operatorname{std}(\Delta\theta)/\operatorname{std}(\theta)` (or its
+    :math:`\log_{10}`, with `log10`) per parameter: ``inf`` for zero spread, ``nan`` if the
+    update is zero too. Give `updates` (e.g. ``-lr * grads`` for SGD) or `new_params` (then
+    `params` is a copy taken before an in-place step). `weights_only` keeps the arrays of
+    two or more dimensions: biases start at zero, where the ratio is infinite.
 
     Notes
     -----
-    Karpathy's rule of thumb (CS231n notes; "makemore" part 3): the ratio should be around
-    :math:`10^{-3}`, i.e. :math:`\log_{10} \approx -3`. Much lower (:math:`-5`, say) and the
-    layer hardly learns, which is how vanishing gradients look during training with SGD;
-    much higher (:math:`-1`) and the learning rate is too large for that layer. Adam's
-    steps are about ``lr`` per entry whatever the gradient scale, which hides vanishing
-    gradients from this check.
+    Karpathy's rule of thumb (CS231n notes; "makemore" part 3): :math:`\log_{10} \approx -3`.
+    Much lower (:math:`-5`) and the layer hardly learns, as vanishing gradients look under
+    SGD; much higher (:math:`-1`) and its learning rate is too large. Adam's steps are about
+    ``lr`` per entry whatever the gradient scale, which hides vanishing gradients here.
 
     Examples
     --------
-    >>> import numpy as np
     >>> rng = np.random.default_rng(0)
     >>> params = {"W": rng.standard_normal((100, 100)), "b": np.zeros(100)}
     >>> updates = {"W": 1e-3 * rng.standard_normal((100, 100)), "b": np.ones(100)}
@@ -577,23 +338,19 @@ def update_to_data_ratio(
     """
     if (updates is None) == (new_params is None):
         raise ValueError("give exactly one of updates and new_params")
-    other = updates if updates is not None else new_params
-    if not isinstance(params, Mapping) or not isinstance(other, Mapping):
-        raise TypeError("params and updates/new_params must be dicts of arrays")
-    if set(params) != set(other):
-        missing = sorted(set(params) - set(other))
-        extra = sorted(set(other) - set(params))
-        raise ValueError(f"keys differ from params: missing {missing}, unexpected {extra}")
+    if not isinstance(params, Mapping):
+        raise TypeError(f"params must be a dict of str to ndarray, got {type(params).__name__}")
+    p_arrs = {key: check_array(p, f"params[{key!r}]") for key, p in params.items()}
+    others = check_like_params(
+        updates if updates is not None else new_params,
+        p_arrs,
+        "updates" if updates is not None else "new_params",
+    )
     out = {}
-    for key, p in params.items():
-        p_arr = check_array(p, f"params[{key!r}]")
+    for key, p_arr in p_arrs.items():
         if weights_only and p_arr.ndim < 2:
             continue
-        o_arr = check_array(
-            other[key], f"{'updates' if updates is not None else 'new_params'}[{key!r}]"
-        )
-        if o_arr.shape != p_arr.shape:
-            raise ValueError(f"update of {key!r} must have shape {p_arr.shape}, got {o_arr.shape}")
+        o_arr = others[key]
         u_std = float((o_arr if updates is not None else o_arr - p_arr).std(dtype=np.float64))
         p_std = float(p_arr.std(dtype=np.float64))
         if p_std > 0:
@@ -612,37 +369,23 @@ def update_to_data_ratio(
 def jacobian_singular_values(net: Layer, x: ArrayLike, *, average: bool = False) -> Array:
     r"""Singular values of the input-output Jacobian :math:`\partial y/\partial x` at `x`.
 
-    Parameters
-    ----------
-    net : Layer
-        A network (usually a :class:`~vanishing.network.Sequential`), evaluated in inference
-        mode (``training=False``) so batch-norm layers use their running statistics and the
-        samples do not interact.
-    x : array_like of shape (n_in,) or (n_samples, n_in)
-        One input or a batch.
-    average : bool, default False
-        For a batch, average the (descending) singular values over samples.
+    `net` may be any :class:`~vanishing.layers.Layer`, evaluated in inference mode (batch
+    norm uses its running statistics, so samples do not interact); `x` is one input of
+    shape ``(n_in,)`` or a batch ``(n_samples, n_in)``.
 
     Returns
     -------
     ndarray
-        Descending singular values: shape ``(k,)`` for a single sample or with `average`,
-        ``(n_samples, k)`` otherwise, with ``k = min(n_in, n_out)``.
-
-    Raises
-    ------
-    TypeError
-        If `net` is not a Layer.
-    ValueError
-        If `x` is not 1-D or 2-D.
+        Descending singular values, ``k = min(n_in, n_out)`` of them: shape ``(k,)`` for
+        one input or with `average` (the mean over the batch), else ``(n_samples, k)``.
 
     Notes
     -----
-    Row :math:`k` of the Jacobian of every sample is obtained by one backward pass with
-    :math:`\partial L/\partial y = e_k` for all samples at once, so the cost is ``n_out``
-    backward passes. *Dynamical isometry* (Saxe et al. 2014; Pennington et al. 2017) means
-    all singular values stay near 1 at any depth: then no direction of the gradient
-    vanishes or explodes. Orthogonal linear networks achieve it exactly; ReLU networks cannot.
+    Row :math:`k` of every sample's Jacobian is one backward pass with
+    :math:`\partial L/\partial y = e_k`: ``n_out`` passes in all. *Dynamical isometry*
+    (Saxe et al. 2014; Pennington et al. 2017), all singular values near 1 at any depth,
+    means no direction of the gradient vanishes or explodes. Orthogonal linear networks
+    achieve it exactly; ReLU networks cannot.
 
     References
     ----------
@@ -651,8 +394,6 @@ def jacobian_singular_values(net: Layer, x: ArrayLike, *, average: bool = False)
 
     Examples
     --------
-    >>> import numpy as np
-    >>> from vanishing.network import MLP
     >>> net = MLP([16] * 11, "identity", init="orthogonal", rng=0)   # 10 orthogonal layers
     >>> s = jacobian_singular_values(net, np.ones(16))
     >>> bool(np.allclose(s, 1.0))
@@ -685,12 +426,10 @@ class SignalPropagation(NamedTuple):
 
     Attributes
     ----------
-    forward_std : ndarray of shape (depth,)
-        Standard deviation of the pre-activations :math:`z^{(l)}` of each Dense layer.
-    backward_std : ndarray of shape (depth,)
-        Standard deviation of the **deltas** :math:`\partial L/\partial z^{(l)}`.
-    weight_grad_std : ndarray of shape (depth,)
-        Standard deviation of the **weight gradients** :math:`\partial L/\partial W^{(l)}`.
+    forward_std, backward_std, weight_grad_std : ndarray of shape (depth,)
+        Per Dense layer, the standard deviations of the pre-activations :math:`z^{(l)}`, of
+        the **deltas** :math:`\partial L/\partial z^{(l)}` and of the **weight gradients**
+        :math:`\partial L/\partial W^{(l)}`.
 
     Examples
     --------
@@ -732,45 +471,11 @@ def signal_propagation(
 ) -> SignalPropagation:
     r"""Measure how a deep plain network at initialisation scales signals forward and backward.
 
-    Builds ``depth`` square Dense layers of width `width` (no biases unless `bias`), the activation
-    between consecutive ones, feeds :math:`x \sim \mathcal N(0, 1)` and back-propagates
-    :math:`\partial L/\partial z^{(\text{depth})} \sim \mathcal N(0, 1)`.
-
-    Parameters
-    ----------
-    depth : int, default 30
-        Number of Dense layers.
-    width : int, default 512
-        Width of every layer (and of the input).
-    activation : str or Activation, default "relu"
-        Hidden activation.
-    init : str or callable, optional
-        Weight initializer (default: :func:`vanishing.network.default_initializer`). Use
-        ``functools.partial(normal, std=0.01)`` for :math:`\mathcal N(0, 0.01^2)`.
-    n_samples : int, default 1024
-        Batch size.
-    rng : numpy.random.Generator or int, default 0
-        Randomness for weights, inputs and output gradients.
-    bias : bool, default False
-        Give the layers biases (drawn by initializers that set them, such as
-        :func:`vanishing.meanfield.edge_of_chaos`; zeros otherwise).
-    dtype : dtype, default float64
-        Computation dtype (``float32`` is about twice as fast).
-
-    Returns
-    -------
-    SignalPropagation
-        Per-layer standard deviations and the ratios ``forward_ratio``, ``backward_ratio``
-        and ``weight_grad_ratio``.
-
-    Raises
-    ------
-    ValueError
-        For non-positive sizes.
-
-    See Also
-    --------
-    delta_norms, weight_gradient_norms
+    Builds ``MLP([width] * (depth + 1), activation, init=init, bias=bias)`` (`init`, e.g.
+    ``functools.partial(normal, std=0.01)`` for :math:`\mathcal N(0, 0.01^2)`), feeds a batch
+    of `n_samples` inputs :math:`x \sim \mathcal N(0, 1)` and back-propagates
+    :math:`\partial L/\partial z^{(\text{depth})} \sim \mathcal N(0, 1)`, all drawn by `rng`.
+    ``float32`` is about twice as fast.
 
     Notes
     -----

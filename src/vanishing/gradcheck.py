@@ -1,20 +1,32 @@
 r"""Finite-difference gradient checking.
 
-Back-propagation code is easy to get subtly wrong: a missing transpose or a forgotten
-factor still "trains", only worse. The remedy is to compare the analytic gradient with a
-numerical one obtained by central differences,
+A missing transpose or a forgotten factor in back-propagation still "trains", only worse.
+The remedy is to compare the analytic gradient with central differences,
 
 .. math::
 
     \frac{\partial f}{\partial x_i} \approx \frac{f(x + h e_i) - f(x - h e_i)}{2h},
 
-whose truncation error is :math:`O(h^2)` (versus :math:`O(h)` for one-sided differences).
+whose truncation error is :math:`O(h^2)` (versus :math:`O(h)` for one-sided differences);
+the theory page :ref:`backprop-gradcheck` shows a check end to end.
 
 **Use float64.** With :math:`h = 10^{-6}` the rounding error of the difference quotient
 is about :math:`\epsilon_{\text{mach}} |f| / h`: roughly :math:`10^{-10}` in float64 but
 :math:`10^{-1}` in float32 (:math:`\epsilon_{\text{mach}} \approx 1.2 \times 10^{-7}`), so
-a float32 check cannot reach the usual :math:`10^{-6}` relative accuracy. The functions
-here therefore raise :class:`TypeError` on anything but float64 arrays.
+the functions here raise :class:`TypeError` on anything but float64 arrays.
+
+.. rubric:: Parameters shared by the functions below
+
+f : callable
+    ``f(x) -> float``, a real finite scalar (else ``TypeError`` or ``ValueError``), called
+    :math:`2 \times` ``x.size`` times with `x` itself, perturbed in one entry.
+x : ndarray of float64
+    The point. **Modified in place** during the computation and restored exactly
+    afterwards (also if `f` raises); it must be a writable, finite float64 ndarray.
+eps : float, default 1e-6
+    The step :math:`h`, positive.
+rtol, atol : float, default 1e-6 and 0.0
+    Tolerances of a check, non-negative; see :func:`check_gradient`.
 """
 
 from __future__ import annotations
@@ -26,7 +38,7 @@ from typing import Any, NamedTuple
 import numpy as np
 from numpy.typing import ArrayLike
 
-from vanishing._validation import check_array, check_positive
+from vanishing._validation import check_array, check_like_params, check_positive
 
 __all__ = [
     "GradCheckResult",
@@ -118,37 +130,6 @@ def numerical_gradient(
 ) -> np.ndarray:
     r"""Gradient of a scalar function by central differences.
 
-    Parameters
-    ----------
-    f : callable
-        ``f(x) -> float``. Called :math:`2 \times` ``x.size`` times with `x` itself,
-        perturbed in one entry.
-    x : ndarray of float64
-        Point at which to differentiate. **Modified in place** during the computation and
-        restored exactly afterwards (also if `f` raises).
-    eps : float, default 1e-6
-        Step :math:`h`.
-
-    Returns
-    -------
-    ndarray, same shape as `x`, float64
-        The numerical gradient.
-
-    Raises
-    ------
-    TypeError
-        If `x` is not a float64 ndarray (see the module notes on float32), or `f` does not
-        return a real scalar.
-    ValueError
-        If `x` contains non-finite values, `eps` is not positive, or `f` returns ``nan``
-        or ``inf``.
-
-    See Also
-    --------
-    check_gradient
-
-    Notes
-    -----
     .. math::
 
         \hat g_i = \frac{f(x + h e_i) - f(x - h e_i)}{(x_i + h) - (x_i - h)},
@@ -157,7 +138,11 @@ def numerical_gradient(
     (nominally :math:`2h`). The error is :math:`O(h^2)` from truncation plus about
     :math:`\epsilon_{\text{mach}} |f| / h` from rounding; :math:`h = 10^{-6}` balances
     the two for float64 and smooth :math:`f`. Kinks (ReLU at 0, ``max``) within
-    :math:`h` of `x` give meaningless results.
+    :math:`h` of `x` give meaningless results. Returns a float64 array of the shape of `x`.
+
+    See Also
+    --------
+    check_gradient
 
     Examples
     --------
@@ -174,42 +159,23 @@ def numerical_gradient(
 
 
 def relative_error(analytic: ArrayLike, numeric: ArrayLike) -> float:
-    r"""Largest elementwise relative difference between two gradients.
+    r"""Largest elementwise relative difference between two gradients of the same shape.
 
-    Parameters
-    ----------
-    analytic, numeric : array_like of the same shape
-        Gradients to compare (typically back-propagated and finite-difference).
+    .. math::
 
-    Returns
-    -------
-    float
-        :math:`\max_i |a_i - n_i| / \max(|a_i| + |n_i|, \text{tiny})`, a number in
-        :math:`[0, 1]`; ``0.0`` for empty arrays.
+        r = \max_i \frac{|a_i - n_i|}{\max(|a_i| + |n_i|,\ \text{tiny})} \in [0, 1],
 
-    Raises
-    ------
-    ValueError
-        If the shapes differ or an array contains non-finite values.
+    with :math:`\text{tiny} \approx 2.2 \times 10^{-308}` (the smallest normal float64) so
+    that two exact zeros give 0 rather than ``0/0``; ``0.0`` for empty arrays. Being relative
+    per entry, a wrong sign or factor in a *small* entry is caught as surely as in a large
+    one; :math:`r = 1` means one of the two is zero or they have opposite signs. Entries
+    that should be 0 but carry finite-difference noise give :math:`r \approx 1`:
+    :func:`check_gradient` has an ``atol`` for them. In float64 with :math:`h = 10^{-6}`,
+    :math:`r < 10^{-6}` is a pass and :math:`r > 10^{-3}` a bug.
 
     See Also
     --------
     check_gradient
-
-    Notes
-    -----
-    .. math::
-
-        r = \max_i \frac{|a_i - n_i|}{\max(|a_i| + |n_i|,\ \text{tiny})},
-
-    with :math:`\text{tiny} \approx 2.2 \times 10^{-308}` (the smallest normal float64) so
-    that two exact zeros give 0 rather than ``0/0``. Being relative per entry, a wrong
-    sign or factor in a *small* entry is caught as surely as in a large one; :math:`r = 1`
-    means one of the two is zero or they have opposite signs. The flip side: entries
-    that should be 0 but carry finite-difference noise (around :math:`10^{-10}`) give
-    :math:`r \approx 1`; :func:`check_gradient` has an ``atol`` for that case. As a rule
-    of thumb for float64 and :math:`h = 10^{-6}`, :math:`r < 10^{-6}` is a pass and
-    :math:`r > 10^{-3}` a bug.
 
     Examples
     --------
@@ -251,48 +217,25 @@ def check_gradient(
     rtol: float = 1e-6,
     atol: float = 0.0,
 ) -> GradCheckResult:
-    r"""Compare an analytic gradient with central differences.
+    r"""Compare an analytic gradient (`analytic`, the shape of `x`) with central differences.
 
-    Parameters
-    ----------
-    f : callable
-        ``f(x) -> float``.
-    x : ndarray of float64
-        Point of the check; perturbed in place and restored (see :func:`numerical_gradient`).
-    analytic : array_like, same shape as `x`
-        The gradient to test.
-    eps : float, default 1e-6
-        Finite-difference step.
-    rtol : float, default 1e-6
-        Relative tolerance.
-    atol : float, default 0.0
-        Absolute tolerance, for entries whose true value is 0 (see Notes).
+    The check passes when every entry satisfies
+
+    .. math::
+
+        |a_i - n_i| \le \text{rtol}\,(|a_i| + |n_i|) + \text{atol},
+
+    with ``atol`` for entries whose true value is 0. With ``atol = 0`` this is exactly
+    ``max_relative_error <= rtol``.
 
     Returns
     -------
     GradCheckResult
         ``(max_relative_error, passed, numeric)``.
 
-    Raises
-    ------
-    TypeError
-        If `x` is not a float64 ndarray.
-    ValueError
-        If shapes differ, values are non-finite, or tolerances are negative.
-
     See Also
     --------
     numerical_gradient, relative_error, check_param_gradients
-
-    Notes
-    -----
-    The check passes when every entry satisfies
-
-    .. math::
-
-        |a_i - n_i| \le \text{rtol}\,(|a_i| + |n_i|) + \text{atol}.
-
-    With ``atol = 0`` this is exactly ``max_relative_error <= rtol``.
 
     Examples
     --------
@@ -326,7 +269,11 @@ def check_param_gradients(
     rtol: float = 1e-6,
     atol: float = 0.0,
 ) -> dict[str, GradCheckResult]:
-    r"""Gradient-check every parameter array of a model.
+    """Gradient-check every parameter array of a model.
+
+    Cost: :math:`2 P` evaluations of `loss_fn` for :math:`P` scalar parameters. Use a small
+    model and batch. Differentiate what the analytic gradient differentiates: no dropout or
+    other randomness that changes between calls.
 
     Parameters
     ----------
@@ -337,31 +284,17 @@ def check_param_gradients(
         The model's parameter arrays. Each is perturbed in place, one entry at a time,
         and restored.
     grads : dict of str to array_like
-        Analytic gradients, with exactly the keys and shapes of `params`.
-    eps, rtol, atol : float
-        As in :func:`check_gradient`.
+        Analytic gradients, with exactly the keys and shapes of `params` (else
+        ``ValueError``).
 
     Returns
     -------
     dict of str to GradCheckResult
         One result per key of `params`.
 
-    Raises
-    ------
-    TypeError
-        If a parameter is not a float64 ndarray.
-    ValueError
-        If keys or shapes of `grads` differ from `params`, or values are non-finite.
-
     See Also
     --------
     check_gradient
-
-    Notes
-    -----
-    Cost: :math:`2 P` evaluations of `loss_fn` for :math:`P` scalar parameters. Use a
-    small model and batch. Differentiate what the analytic gradient differentiates:
-    no dropout or other randomness that changes between calls.
 
     Examples
     --------
@@ -386,20 +319,10 @@ def check_param_gradients(
             "params and grads must be dicts of arrays, got "
             f"{type(params).__name__} and {type(grads).__name__}"
         )
-    if set(params) != set(grads):
-        missing = sorted(set(params) - set(grads))
-        extra = sorted(set(grads) - set(params))
-        raise ValueError(
-            f"grads must have exactly the keys of params: missing {missing}, unexpected {extra}"
-        )
+    analytic = check_like_params(grads, params, "grads")
     results = {}
     for key, p in params.items():
         arr = _check_float64_inplace(p, f"params[{key!r}]")
-        a = check_array(grads[key], f"grads[{key!r}]")
-        if a.shape != arr.shape:
-            raise ValueError(
-                f"grads[{key!r}] must have the shape of params[{key!r}] {arr.shape}, got {a.shape}"
-            )
         numeric = _central_differences(loss_fn, arr, h, f"params[{key!r}]")
-        results[key] = _compare(a, numeric, r, t)
+        results[key] = _compare(analytic[key], numeric, r, t)
     return results

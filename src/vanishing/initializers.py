@@ -4,8 +4,8 @@ Shape convention: a weight matrix has shape ``(fan_in, fan_out)`` because layers
 ``x @ W`` with ``x`` of shape ``(n_samples, fan_in)``. (PyTorch stores ``(out, in)``; the
 formulas are the same once the two fans are named.)
 
-Every initializer takes the shape and an explicit :class:`numpy.random.Generator` ``rng``.
-Almost all are one line on top of :func:`variance_scaling`, which draws weights of variance
+Almost every initializer is one line on top of :func:`variance_scaling`, which draws weights
+of variance
 
 .. math::
 
@@ -28,6 +28,21 @@ initializer                       scale      n           also known as
 >>> W = he_normal((512, 256), np.random.default_rng(0))
 >>> round(float(W.var() * 512), 2)
 2.01
+
+.. rubric:: Parameters shared by every initializer
+
+shape : tuple of int
+    The array's shape; for the variance-scaled ones a 2-D weight shape
+    ``(fan_in, fan_out)`` (anything else raises ``ValueError``).
+rng : numpy.random.Generator
+    The source of randomness, always explicit (:func:`zeros` and :func:`constant` ignore
+    it, and accept ``None``).
+dtype : dtype, default float64
+    Floating dtype of the result.
+
+Every initializer returns a new array of shape ``shape``; :class:`~vanishing.layers.Dense`
+calls ``init((fan_in, fan_out), rng, dtype=...)`` (bind other options with
+``functools.partial``). Why each scale is what it is: :ref:`theory-initialization`.
 """
 
 from __future__ import annotations
@@ -43,6 +58,7 @@ from vanishing._validation import (
     check_choice,
     check_positive,
     check_positive_int,
+    lookup_name,
 )
 
 __all__ = [
@@ -92,22 +108,10 @@ def _rng(rng: Any) -> np.random.Generator:
 
 
 def fans(shape: Any) -> tuple[int, int]:
-    """Return ``(fan_in, fan_out)`` of a weight shape ``(fan_in, fan_out)``.
+    """Return ``(fan_in, fan_out)`` of a 2-D weight shape ``(fan_in, fan_out)``.
 
-    Parameters
-    ----------
-    shape : tuple of int
-        A 2-D weight shape.
-
-    Returns
-    -------
-    tuple of int
-        ``(fan_in, fan_out)``.
-
-    Raises
-    ------
-    ValueError
-        If the shape is not 2-D (fans are only defined for weight matrices here).
+    Raises ``ValueError`` if the shape is not 2-D (fans are only defined for weight matrices
+    here).
 
     Examples
     --------
@@ -125,25 +129,8 @@ def zeros(
 ) -> Array:
     """All zeros: the symmetric start that never learns distinct units.
 
-    Parameters
-    ----------
-    shape : tuple of int
-        Array shape.
-    rng : numpy.random.Generator, optional
-        Ignored; accepted so every initializer has the same signature.
-    dtype : dtype, default float64
-        Floating dtype of the result.
-
-    Returns
-    -------
-    ndarray
-        Zeros.
-
-    Notes
-    -----
     With all weights equal, every unit of a layer computes the same output and receives the
-    same gradient, so the units stay identical forever: symmetry is never broken. With ReLU
-    or tanh and zero biases the gradients of the hidden weights are exactly zero.
+    same gradient, so the units stay identical forever (:ref:`init-symmetry`).
 
     Examples
     --------
@@ -161,23 +148,7 @@ def constant(
     value: float = 1.0,
     dtype: DTypeLike = np.float64,
 ) -> Array:
-    """Every entry equal to ``value`` (same symmetry problem as :func:`zeros`).
-
-    Parameters
-    ----------
-    shape : tuple of int
-        Array shape.
-    rng : numpy.random.Generator, optional
-        Ignored.
-    value : float, default 1.0
-        The constant.
-    dtype : dtype, default float64
-        Floating dtype.
-
-    Returns
-    -------
-    ndarray
-        The constant array.
+    """Every entry equal to ``value`` (a finite float, default 1.0): the symmetry of :func:`zeros`.
 
     Examples
     --------
@@ -199,24 +170,8 @@ def normal(
 ) -> Array:
     r"""Draw from :math:`\mathcal N(\text{mean}, \text{std}^2)`, whatever the layer size.
 
-    Parameters
-    ----------
-    shape : tuple of int
-        Array shape.
-    rng : numpy.random.Generator
-        Source of randomness.
-    std : float, default 1.0
-        Standard deviation (positive). ``N(0, 1)`` saturates sigmoids in wide layers;
-        ``N(0, 0.01)`` makes the signal vanish with depth.
-    mean : float, default 0.0
-        Mean.
-    dtype : dtype, default float64
-        Floating dtype.
-
-    Returns
-    -------
-    ndarray
-        Samples.
+    ``std`` (default 1.0) must be positive, ``mean`` defaults to 0. ``N(0, 1)`` saturates
+    sigmoids in wide layers; ``N(0, 0.01)`` makes the signal vanish with depth.
 
     Examples
     --------
@@ -236,21 +191,7 @@ def uniform(
 ) -> Array:
     r"""Draw from :math:`U[-\text{limit}, \text{limit}]` (variance :math:`\text{limit}^2/3`).
 
-    Parameters
-    ----------
-    shape : tuple of int
-        Array shape.
-    rng : numpy.random.Generator
-        Source of randomness.
-    limit : float, default 1.0
-        Half-width of the interval (positive).
-    dtype : dtype, default float64
-        Floating dtype.
-
-    Returns
-    -------
-    ndarray
-        Samples.
+    ``limit`` (default 1.0) is the positive half-width of the interval.
 
     Examples
     --------
@@ -274,10 +215,6 @@ def variance_scaling(
 
     Parameters
     ----------
-    shape : tuple of int
-        Weight shape ``(fan_in, fan_out)``.
-    rng : numpy.random.Generator
-        Source of randomness.
     scale : float, default 1.0
         Target :math:`n\,\operatorname{Var}[W]` (positive). This is the *gain squared*.
     mode : {"fan_in", "fan_out", "fan_avg"}, default "fan_in"
@@ -286,13 +223,6 @@ def variance_scaling(
     distribution : {"normal", "uniform"}, default "normal"
         ``normal``: :math:`\mathcal N(0, \text{scale}/n)` (not truncated);
         ``uniform``: :math:`U[-\sqrt{3\,\text{scale}/n}, \sqrt{3\,\text{scale}/n}]`.
-    dtype : dtype, default float64
-        Floating dtype.
-
-    Returns
-    -------
-    ndarray
-        Weights of shape ``shape``.
 
     Raises
     ------
@@ -326,20 +256,6 @@ def standard_uniform(
     PyTorch's ``nn.Linear``. :math:`n_\text{in}\operatorname{Var}[W] = 1/3`, so the signal
     shrinks layer after layer.
 
-    Parameters
-    ----------
-    shape : tuple of int
-        ``(fan_in, fan_out)``.
-    rng : numpy.random.Generator
-        Source of randomness.
-    dtype : dtype, default float64
-        Floating dtype.
-
-    Returns
-    -------
-    ndarray
-        Weights.
-
     References
     ----------
     .. [1] X. Glorot and Y. Bengio, "Understanding the difficulty of training deep
@@ -362,23 +278,8 @@ def xavier_uniform(
     r"""Xavier/Glorot uniform :math:`U[-a, a]`, :math:`a = g\sqrt{6/(n_\text{in}+n_\text{out})}`.
 
     ``variance_scaling(scale=gain**2, mode="fan_avg", distribution="uniform")``, i.e.
-    :math:`\operatorname{Var}[W] = 2\,\text{gain}^2/(n_\text{in}+n_\text{out})`.
-
-    Parameters
-    ----------
-    shape : tuple of int
-        ``(fan_in, fan_out)``.
-    rng : numpy.random.Generator
-        Source of randomness.
-    gain : float, default 1.0
-        Multiplier of the standard deviation, see :func:`calculate_gain`.
-    dtype : dtype, default float64
-        Floating dtype.
-
-    Returns
-    -------
-    ndarray
-        Weights.
+    :math:`\operatorname{Var}[W] = 2\,\text{gain}^2/(n_\text{in}+n_\text{out})`. ``gain``
+    (default 1.0) multiplies the standard deviation, see :func:`calculate_gain`.
 
     References
     ----------
@@ -402,24 +303,8 @@ def xavier_normal(
     r"""Xavier/Glorot normal: :math:`\mathcal N(0, 2\,\text{gain}^2/(n_\text{in}+n_\text{out}))`.
 
     ``variance_scaling(scale=gain**2, mode="fan_avg", distribution="normal")``. The standard
-    deviation is :math:`\sqrt{2/(n_\text{in}+n_\text{out})}`; a :math:`\sqrt{3/\dots}`
-    sometimes seen in lecture notes mixes in the uniform bound's factor 3.
-
-    Parameters
-    ----------
-    shape : tuple of int
-        ``(fan_in, fan_out)``.
-    rng : numpy.random.Generator
-        Source of randomness.
-    gain : float, default 1.0
-        Multiplier of the standard deviation.
-    dtype : dtype, default float64
-        Floating dtype.
-
-    Returns
-    -------
-    ndarray
-        Weights.
+    deviation is :math:`\sqrt{2/(n_\text{in}+n_\text{out})}`, not :math:`\sqrt{3/\dots}`
+    (:ref:`init-xavier`).
 
     Examples
     --------
@@ -452,22 +337,11 @@ def he_normal(
 
     Parameters
     ----------
-    shape : tuple of int
-        ``(fan_in, fan_out)``.
-    rng : numpy.random.Generator
-        Source of randomness.
     negative_slope : float, default 0.0
         Leaky ReLU slope :math:`a` of the layer's activation (0 for ReLU).
     mode : {"fan_in", "fan_out"}, default "fan_in"
         Preserve the forward signal (fan_in) or the backward gradient (fan_out); either one
         suffices, the other is then off by a constant factor, not an exponential one.
-    dtype : dtype, default float64
-        Floating dtype.
-
-    Returns
-    -------
-    ndarray
-        Weights.
 
     References
     ----------
@@ -493,25 +367,8 @@ def he_uniform(
 ) -> Array:
     r"""He/Kaiming uniform: :math:`U[-b, b]`, :math:`b = \sqrt{6/((1+a^2)\,n)}`.
 
-    ``variance_scaling(scale=2/(1+a**2), mode=mode, distribution="uniform")``.
-
-    Parameters
-    ----------
-    shape : tuple of int
-        ``(fan_in, fan_out)``.
-    rng : numpy.random.Generator
-        Source of randomness.
-    negative_slope : float, default 0.0
-        Leaky ReLU slope :math:`a`.
-    mode : {"fan_in", "fan_out"}, default "fan_in"
-        Which fan to preserve.
-    dtype : dtype, default float64
-        Floating dtype.
-
-    Returns
-    -------
-    ndarray
-        Weights.
+    ``variance_scaling(scale=2/(1+a**2), mode=mode, distribution="uniform")``; ``negative_slope``
+    and ``mode`` as in :func:`he_normal`.
 
     Examples
     --------
@@ -530,20 +387,6 @@ def lecun_normal(shape: Any, rng: np.random.Generator, *, dtype: DTypeLike = np.
 
     ``variance_scaling(scale=1, mode="fan_in", distribution="normal")``.
 
-    Parameters
-    ----------
-    shape : tuple of int
-        ``(fan_in, fan_out)``.
-    rng : numpy.random.Generator
-        Source of randomness.
-    dtype : dtype, default float64
-        Floating dtype.
-
-    Returns
-    -------
-    ndarray
-        Weights.
-
     Examples
     --------
     >>> W = lecun_normal((1000, 1000), np.random.default_rng(0))
@@ -560,20 +403,6 @@ def lecun_uniform(shape: Any, rng: np.random.Generator, *, dtype: DTypeLike = np
 
     ``variance_scaling(scale=1, mode="fan_in", distribution="uniform")``.
 
-    Parameters
-    ----------
-    shape : tuple of int
-        ``(fan_in, fan_out)``.
-    rng : numpy.random.Generator
-        Source of randomness.
-    dtype : dtype, default float64
-        Floating dtype.
-
-    Returns
-    -------
-    ndarray
-        Weights.
-
     Examples
     --------
     >>> W = lecun_uniform((300, 10), np.random.default_rng(0))
@@ -588,29 +417,13 @@ def lecun_uniform(shape: Any, rng: np.random.Generator, *, dtype: DTypeLike = np
 def orthogonal(
     shape: Any, rng: np.random.Generator, *, gain: float = 1.0, dtype: DTypeLike = np.float64
 ) -> Array:
-    r"""A (semi-)orthogonal matrix times ``gain``: every singular value equals ``gain``.
+    """A (semi-)orthogonal matrix times ``gain``: every singular value equals ``gain``.
 
-    Parameters
-    ----------
-    shape : tuple of int
-        ``(fan_in, fan_out)``; if not square the result has orthonormal rows or columns.
-    rng : numpy.random.Generator
-        Source of randomness.
-    gain : float, default 1.0
-        Scale of the matrix (its singular values).
-    dtype : dtype, default float64
-        Floating dtype.
-
-    Returns
-    -------
-    ndarray
-        Weights.
-
-    Notes
-    -----
+    If the shape is not square the result has orthonormal rows or columns (times ``gain``).
     Drawn as the Q factor of a Gaussian matrix, with the signs of R's diagonal folded into Q
     so the distribution is uniform (Haar). Products of orthogonal matrices keep every
-    singular value at 1, so deep *linear* networks neither shrink nor blow up signals.
+    singular value at 1, so deep *linear* networks neither shrink nor blow up signals
+    (:ref:`init-orthogonal`).
 
     References
     ----------
@@ -654,23 +467,9 @@ def calculate_gain(nonlinearity: str, param: float | None = None) -> float:
     selu              3/4
     ================  ==============================================
 
-    Parameters
-    ----------
-    nonlinearity : str
-        Activation name.
-    param : float, optional
-        Negative slope for ``leaky_relu``.
-
-    Returns
-    -------
-    float
-        The gain.
-
-    Raises
-    ------
-    ValueError
-        For an unknown name (the message lists the valid ones) or a parameter given to an
-        activation that takes none.
+    ``param`` is the negative slope :math:`a` of ``leaky_relu``. Raises ``ValueError`` for an
+    unknown name (the message lists the valid ones) or a ``param`` given to an activation that
+    takes none.
 
     Examples
     --------
@@ -728,7 +527,7 @@ def get_initializer(name: str | Initializer) -> Initializer:
     Parameters
     ----------
     name : str or callable
-        A key of :data:`INITIALIZERS`.
+        A key of :data:`INITIALIZERS` (case-insensitive).
 
     Returns
     -------
@@ -752,4 +551,4 @@ def get_initializer(name: str | Initializer) -> Initializer:
             "the edge-of-chaos initializer depends on the activation: use "
             "vanishing.meanfield.edge_of_chaos(activation), or MLP(..., init='edge_of_chaos')"
         )
-    return INITIALIZERS[check_choice(name, "initializer", tuple(INITIALIZERS))]
+    return INITIALIZERS[lookup_name(name, "initializer", INITIALIZERS)]

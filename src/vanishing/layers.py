@@ -28,6 +28,8 @@ makes.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Mapping
+from types import MappingProxyType
 from typing import Any, NamedTuple, Protocol
 
 import numpy as np
@@ -75,11 +77,17 @@ class Backward(Protocol):
     def grads(self) -> dict[str, Array]:
         """Gradients of the parameters, keyed like ``params``."""
 
+    @property
+    def named_deltas(self) -> Mapping[str, Array]:
+        """Gradients with respect to the outputs of the layers inside, keyed by their path."""
+
 
 class LayerGradients(NamedTuple):
     """What a layer's backward pass returns: ``dx`` (:math:`\\partial L/\\partial x`, the ``dy``
-    of the layer below) and ``grads`` (:math:`\\partial L/\\partial \\theta`, keyed like
-    ``params``).
+    of the layer below), ``grads`` (:math:`\\partial L/\\partial \\theta`, keyed like
+    ``params``) and, for a layer holding others (:class:`Residual`), ``named_deltas``: the
+    gradient with respect to each inner layer's output, keyed by its path (``"block"``,
+    ``"block.0"``...; empty otherwise).
 
     >>> back = Dense(2, 1, init="zeros").backward(np.ones((3, 2)), np.ones((3, 1)))
     >>> back.dx.shape, sorted(back.grads)
@@ -88,6 +96,7 @@ class LayerGradients(NamedTuple):
 
     dx: Array
     grads: dict[str, Array]
+    named_deltas: Mapping[str, Array] = MappingProxyType({})
 
 
 class Layer(ABC):
@@ -416,6 +425,8 @@ class Residual(Layer):
 
     def backward(self, cache: Any, dy: Array) -> LayerGradients:
         """Return ``dy + scale * dblock/dx`` and the block's gradients."""
-        inner = self.block.backward(cache, self.scale * np.asarray(dy))
+        dh = self.scale * np.asarray(dy)
+        inner = self.block.backward(cache, dh)
         grads = {f"block.{k}": v for k, v in inner.grads.items()}
-        return LayerGradients(dy + inner.dx, grads)
+        deltas = {"block": dh, **{f"block.{k}": v for k, v in inner.named_deltas.items()}}
+        return LayerGradients(dy + inner.dx, grads, deltas)

@@ -1,20 +1,17 @@
 r"""Loss functions with their gradients.
 
-Every loss is a pure function ``loss(prediction, target) -> (value, grad)`` where ``value``
-is a Python ``float`` (the loss averaged as each function states) and ``grad`` is the
-gradient of ``value`` with respect to the *first* argument (predictions or logits), with
-the same shape and floating dtype as that argument. The averaging factor is already inside
-``grad``, so it can be fed straight into back-propagation.
+Every loss is a pure function ``loss(prediction, target) -> (value, grad)``: ``value`` is a
+float (the loss averaged as each function states), ``grad`` the gradient of ``value`` with
+respect to the *first* argument (predictions or logits), with its shape and floating dtype
+and the averaging factor already inside, ready for back-propagation. Arrays of different
+shapes, empty or with non-finite values raise ``ValueError``; non-numeric ones ``TypeError``.
 
-The cross-entropy losses take **logits** (pre-activations of the output layer), never
-probabilities: combining the final sigmoid/softmax with the log inside the loss is both
-numerically stable and gives the famously simple gradients :math:`\sigma(z) - t` and
-:math:`\operatorname{softmax}(z) - y`, which do not vanish when the output unit saturates
-(compare the MSE gradient through a sigmoid, which carries a factor
-:math:`\sigma'(z) \le 1/4`).
-
-Internally the cross-entropies are computed in float64; values and gradients are cast
-back to the input dtype, so float32 stays float32.
+The cross-entropy losses take **logits**, never probabilities: the final sigmoid/softmax
+and the log combined inside the loss are numerically stable and give the gradients
+:math:`\sigma(z) - t` and :math:`\operatorname{softmax}(z) - y`, which do not vanish when
+the output unit saturates (the MSE gradient through a sigmoid carries a factor
+:math:`\sigma'(z) \le 1/4`; :ref:`learning-cross-entropy` measures it). They compute in
+float64 and cast values and gradients back, so float32 stays float32.
 """
 
 from __future__ import annotations
@@ -25,7 +22,8 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike
 
-from vanishing._validation import check_array, check_choice, check_same_shape
+from vanishing._validation import check_array, check_same_shape, lookup_name
+from vanishing.activations import sigmoid, softplus
 
 __all__ = [
     "LOSSES",
@@ -65,35 +63,8 @@ def _float64(x: np.ndarray) -> np.ndarray:
 def mean_squared_error(y_pred: ArrayLike, y_true: ArrayLike) -> tuple[float, np.ndarray]:
     r"""Mean squared error averaged over **all** elements, and its gradient.
 
-    Parameters
-    ----------
-    y_pred : array_like of shape (n_samples, ...)
-        Predictions.
-    y_true : array_like, same shape as `y_pred`
-        Targets.
-
-    Returns
-    -------
-    value : float
-        :math:`L`, the mean over all ``y_pred.size`` elements (not only over samples: for
-        ``n_out`` outputs this is ``1 / n_out`` times the per-sample sum of squares).
-    grad : ndarray, same shape and float dtype as `y_pred`
-        :math:`\partial L / \partial \hat y`.
-
-    Raises
-    ------
-    ValueError
-        If the shapes differ, the arrays are empty or contain non-finite values.
-    TypeError
-        If an argument is not a real numeric array.
-
-    See Also
-    --------
-    binary_cross_entropy_with_logits, softmax_cross_entropy
-
-    Notes
-    -----
-    With :math:`N` the total number of elements,
+    With :math:`N` the total number of elements (``y_pred.size``, not the number of samples:
+    for ``n_out`` outputs this is ``1 / n_out`` times the per-sample sum of squares),
 
     .. math::
 
@@ -102,6 +73,17 @@ def mean_squared_error(y_pred: ArrayLike, y_true: ArrayLike) -> tuple[float, np.
 
     This is PyTorch's ``MSELoss(reduction="mean")``. The factor 2 is kept (some texts use
     :math:`\tfrac12` in front of the sum to cancel it).
+
+    Parameters
+    ----------
+    y_pred : array_like of shape (n_samples, ...)
+        Predictions :math:`\hat y`.
+    y_true : array_like, same shape as `y_pred`
+        Targets :math:`y`.
+
+    See Also
+    --------
+    binary_cross_entropy_with_logits, softmax_cross_entropy
 
     Examples
     --------
@@ -125,65 +107,38 @@ def mean_squared_error(y_pred: ArrayLike, y_true: ArrayLike) -> tuple[float, np.
     return value, grad
 
 
-def _sigmoid64(z: np.ndarray) -> np.ndarray:
-    """Overflow-free logistic sigmoid of a float64 array."""
-    e = np.exp(-np.abs(z))  # in (0, 1]: never overflows
-    return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
-
-
 def binary_cross_entropy_with_logits(
     logits: ArrayLike, targets: ArrayLike
 ) -> tuple[float, np.ndarray]:
     r"""Binary cross-entropy of sigmoid(`logits`) against `targets`, and its gradient.
 
-    Averaged over all elements (PyTorch's ``BCEWithLogitsLoss(reduction="mean")``); for a
-    single output unit, shape ``(n_samples,)`` or ``(n_samples, 1)``, that is the mean over
-    samples.
+    Averaged over all :math:`N` elements (PyTorch's ``BCEWithLogitsLoss(reduction="mean")``;
+    for one output unit, shape ``(n_samples,)`` or ``(n_samples, 1)``, the mean over samples),
+    in nats, with :math:`\sigma(z) = 1 / (1 + e^{-z})`:
+
+    .. math::
+
+        L = \frac1N \sum_i -\bigl[t_i \log \sigma(z_i) + (1 - t_i) \log(1 - \sigma(z_i))\bigr]
+          = \frac1N \sum_i \bigl[\operatorname{softplus}(z_i) - t_i z_i\bigr],
+        \qquad
+        \frac{\partial L}{\partial z_i} = \frac{\sigma(z_i) - t_i}{N},
+
+    with the overflow-free :func:`~vanishing.activations.softplus`
+    :math:`\log(1 + e^{z}) = \max(z, 0) + \log(1 + e^{-|z|})` and
+    :func:`~vanishing.activations.sigmoid`. The gradient is bounded by :math:`1/N` in
+    magnitude however saturated the unit is.
 
     Parameters
     ----------
     logits : array_like of shape (n_samples, ...)
         Pre-sigmoid outputs :math:`z`.
     targets : array_like, same shape as `logits`
-        Target probabilities in :math:`[0, 1]` (usually exactly 0 or 1).
-
-    Returns
-    -------
-    value : float
-        Mean binary cross-entropy (in nats).
-    grad : ndarray, same shape and float dtype as `logits`
-        :math:`\partial L / \partial z = (\sigma(z) - t) / N`.
-
-    Raises
-    ------
-    ValueError
-        If shapes differ, arrays are empty, contain non-finite values, or a target lies
-        outside :math:`[0, 1]`.
-    TypeError
-        If an argument is not a real numeric array.
+        Target probabilities :math:`t \in [0, 1]` (usually exactly 0 or 1; outside raises
+        ``ValueError``).
 
     See Also
     --------
     softmax_cross_entropy : The multi-class version.
-
-    Notes
-    -----
-    With :math:`\sigma(z) = 1 / (1 + e^{-z})` and :math:`N` elements,
-
-    .. math::
-
-        L = \frac1N \sum_i -\bigl[t_i \log \sigma(z_i) + (1 - t_i) \log(1 - \sigma(z_i))\bigr]
-          = \frac1N \sum_i \bigl[\operatorname{softplus}(z_i) - t_i z_i\bigr],
-
-    where :math:`\operatorname{softplus}(z) = \log(1 + e^{z})
-    = \max(z, 0) + \log(1 + e^{-|z|})` is evaluated in that overflow-free form. The
-    gradient is
-
-    .. math::
-
-        \frac{\partial L}{\partial z_i} = \frac{\sigma(z_i) - t_i}{N},
-
-    bounded by :math:`1/N` in magnitude however saturated the unit is.
 
     Examples
     --------
@@ -215,48 +170,29 @@ def binary_cross_entropy_with_logits(
         )
     z = _float64(z_a)
     t = _float64(t_a)
-    softplus = np.maximum(z, 0.0) + np.log1p(np.exp(-np.abs(z)))
-    value = float(np.mean(softplus - t * z))
-    grad = ((_sigmoid64(z) - t) / z.size).astype(z_a.dtype, copy=False)
+    value = float(np.mean(softplus(z) - t * z))
+    grad = ((sigmoid(z) - t) / z.size).astype(z_a.dtype, copy=False)
     return value, grad
 
 
 def log_softmax(z: ArrayLike, axis: int = -1) -> np.ndarray:
-    r"""Numerically stable log-softmax along `axis`.
+    r"""Numerically stable log-softmax of the logits `z` (at least 1-D) along `axis`.
 
-    Parameters
-    ----------
-    z : array_like
-        Logits (at least 1-D).
-    axis : int, default -1
-        Axis over which the softmax is taken (the class axis).
+    With :math:`m = \max_j z_j` (shift invariance,
+    :math:`\operatorname{softmax}(z) = \operatorname{softmax}(z - c)`),
 
-    Returns
-    -------
-    ndarray, same shape and float dtype as `z`
-        :math:`\log \operatorname{softmax}(z)`, all entries :math:`\le 0`.
+    .. math::
 
-    Raises
-    ------
-    ValueError
-        If `z` is 0-D, empty along `axis`, contains non-finite values, or `axis` is out
-        of range.
+        \log \operatorname{softmax}(z)_i = (z_i - m) - \log \sum_j e^{z_j - m} \le 0:
+
+    every exponent is :math:`\le 0` and the sum is :math:`\ge 1`, so nothing overflows and
+    the logarithm never sees 0. Computed in float64, returned in the shape and dtype of `z`.
+    ``axis`` (default -1) is the class axis; a 0-D `z`, an empty or out-of-range axis or
+    non-finite values raise ``ValueError``.
 
     See Also
     --------
     softmax
-
-    Notes
-    -----
-    Uses the shift invariance :math:`\operatorname{softmax}(z) = \operatorname{softmax}(z - c)`
-    with :math:`m = \max_j z_j`:
-
-    .. math::
-
-        \log \operatorname{softmax}(z)_i = (z_i - m) - \log \sum_j e^{z_j - m}.
-
-    Every exponent is :math:`\le 0` and the sum is :math:`\ge 1`, so nothing overflows and
-    the logarithm never sees 0. Computed in float64, returned in the dtype of `z`.
 
     Examples
     --------
@@ -279,36 +215,14 @@ def log_softmax(z: ArrayLike, axis: int = -1) -> np.ndarray:
 
 
 def softmax(z: ArrayLike, axis: int = -1) -> np.ndarray:
-    r"""Numerically stable softmax along `axis`.
+    r"""Numerically stable softmax along `axis` (arguments and errors as in :func:`log_softmax`).
 
-    Parameters
-    ----------
-    z : array_like
-        Logits (at least 1-D).
-    axis : int, default -1
-        Axis over which to normalise (the class axis).
-
-    Returns
-    -------
-    ndarray, same shape and float dtype as `z`
-        Non-negative entries summing to 1 along `axis`.
-
-    Raises
-    ------
-    ValueError
-        If `z` is 0-D, empty along `axis`, contains non-finite values, or `axis` is out
-        of range.
-
-    See Also
-    --------
-    log_softmax
-
-    Notes
-    -----
     .. math::
 
         \operatorname{softmax}(z)_i = \frac{e^{z_i - m}}{\sum_j e^{z_j - m}},
         \qquad m = \max_j z_j.
+
+    Non-negative entries summing to 1 along `axis`, in the shape and dtype of `z`.
 
     Examples
     --------
@@ -374,36 +288,7 @@ def _target_matrix(labels: ArrayLike, n: int, k: int) -> np.ndarray:
 def softmax_cross_entropy(logits: ArrayLike, labels: ArrayLike) -> tuple[float, np.ndarray]:
     r"""Softmax cross-entropy averaged over samples, and its gradient w.r.t. the logits.
 
-    Parameters
-    ----------
-    logits : array_like of shape (n_samples, n_classes)
-        Pre-softmax outputs :math:`z`.
-    labels : array_like of int, shape (n_samples,), or of float, shape (n_samples, n_classes)
-        Either integer class indices in ``[0, n_classes)`` or one-hot rows. Rows of
-        probabilities summing to 1 (soft labels) are accepted too.
-
-    Returns
-    -------
-    value : float
-        Mean over samples of the cross-entropy (in nats).
-    grad : ndarray of shape (n_samples, n_classes), float dtype of `logits`
-        :math:`\partial L / \partial z = (\operatorname{softmax}(z) - y) / n`.
-
-    Raises
-    ------
-    ValueError
-        If `logits` is not 2-D or is empty, an index is out of range, a one-hot row does
-        not sum to 1, shapes disagree, or values are non-finite.
-    TypeError
-        If 1-D `labels` are not integers, or an argument is not numeric.
-
-    See Also
-    --------
-    log_softmax, binary_cross_entropy_with_logits
-
-    Notes
-    -----
-    With one-hot (or soft) targets :math:`y` and :math:`n` samples,
+    With one-hot (or soft) targets :math:`y` and :math:`n` samples, in nats,
 
     .. math::
 
@@ -414,6 +299,20 @@ def softmax_cross_entropy(logits: ArrayLike, labels: ArrayLike) -> tuple[float, 
     The log-probabilities come from :func:`log_softmax`, so logits of :math:`\pm 10^4`
     give a finite loss in float32 and float64 (a naive ``log(softmax(z))`` gives
     ``log(0) = -inf``). This is PyTorch's ``CrossEntropyLoss(reduction="mean")``.
+
+    Parameters
+    ----------
+    logits : array_like of shape (n_samples, n_classes)
+        Pre-softmax outputs :math:`z` (2-D, else ``ValueError``).
+    labels : array_like of int, shape (n_samples,), or of float, shape (n_samples, n_classes)
+        Either integer class indices in ``[0, n_classes)`` or one-hot rows. Rows of
+        probabilities summing to 1 (soft labels) are accepted too. An index out of range or a
+        row not summing to 1 raises ``ValueError``; 1-D labels that are not integers,
+        ``TypeError``.
+
+    See Also
+    --------
+    log_softmax, binary_cross_entropy_with_logits
 
     Examples
     --------
@@ -461,7 +360,7 @@ def get_loss(name: str) -> LossFn:
     Parameters
     ----------
     name : str
-        A key of :data:`LOSSES`, e.g. ``"mse"`` or ``"cross_entropy"`` (case-sensitive).
+        A key of :data:`LOSSES`, e.g. ``"mse"`` or ``"cross_entropy"`` (case-insensitive).
 
     Returns
     -------
@@ -482,6 +381,6 @@ def get_loss(name: str) -> LossFn:
     >>> get_loss("hinge")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    ValueError: loss must be one of 'bce_with_logits', ..., 'softmax_cross_entropy', got 'hinge'
+    ValueError: unknown loss 'hinge': loss must be one of 'bce_with_logits', ...
     """
-    return LOSSES[check_choice(name, "loss", LOSSES)]
+    return LOSSES[lookup_name(name, "loss", LOSSES)]

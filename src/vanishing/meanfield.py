@@ -1,10 +1,10 @@
 r"""Mean-field signal propagation: why depth hurts, for the network as a whole.
 
-A deep network at initialisation with weights :math:`W_{ij} \sim \mathcal N(0, \sigma_w^2/n)`
+A wide network at initialisation with weights :math:`W_{ij} \sim \mathcal N(0, \sigma_w^2/n)`
 and biases :math:`b_i \sim \mathcal N(0, \sigma_b^2)` computes
-:math:`z^{(l)} = a^{(l-1)} W^{(l)} + b^{(l)}`, :math:`a^{(l)} = \phi(z^{(l)})`. When the
-layers are wide, every pre-activation of layer :math:`l` is Gaussian with a variance
-:math:`q^{(l)}` that follows a one-dimensional map (Poole et al. 2016 [1]_):
+:math:`z^{(l)} = a^{(l-1)} W^{(l)} + b^{(l)}`, :math:`a^{(l)} = \phi(z^{(l)})`. Its
+pre-activations are Gaussian, with a variance that follows a one-dimensional map (Poole et
+al. 2016 [1]_), with fixed point :math:`q^*`:
 
 .. math::
 
@@ -12,31 +12,40 @@ layers are wide, every pre-activation of layer :math:`l` is Gaussian with a vari
         = \sigma_w^2\,\mathbb E_z\!\left[\phi(\sqrt{q^{(l-1)}}\,z)^2\right] + \sigma_b^2,
     \qquad z \sim \mathcal N(0, 1).
 
-Its fixed point :math:`q^*` is the variance a deep network settles at. Two inputs whose
-pre-activations have correlation :math:`c` map to correlation
+Two inputs with correlation :math:`c` map to
 :math:`c' = \big(\sigma_w^2\,\mathbb E[\phi(u_1)\phi(u_2)] + \sigma_b^2\big)/q^*`, with
-:math:`u_1 = \sqrt{q^*} z_1`, :math:`u_2 = \sqrt{q^*}(c z_1 + \sqrt{1-c^2} z_2)`. The slope
-of this map at :math:`c = 1` decides the fate of correlations and gradients:
+:math:`u_1 = \sqrt{q^*} z_1`, :math:`u_2 = \sqrt{q^*}(c z_1 + \sqrt{1-c^2} z_2)`. Its slope
+at :math:`c = 1`,
 
 .. math::
 
-    \chi_1 = \sigma_w^2\,\mathbb E_z\!\left[\phi'(\sqrt{q^*}\,z)^2\right].
+    \chi_1 = \sigma_w^2\,\mathbb E_z\!\left[\phi'(\sqrt{q^*}\,z)^2\right],
 
-For layers of equal width and under the gradient-independence approximation it is also the
-factor by which the mean squared back-propagated delta grows per layer (Schoenholz et al.
-2017 [2]_). :math:`\chi_1 < 1` is the *ordered* phase: gradients vanish and
-all inputs end up with correlation 1 (indistinguishable); :math:`\chi_1 > 1` is the
-*chaotic* phase: gradients explode and nearby inputs decorrelate; :math:`\chi_1 = 1` is the
-*edge of chaos*. Information survives about :math:`\xi_c = -1/\ln\chi_c` layers, where
+is also the growth per layer of the mean squared back-propagated delta (Schoenholz et al.
+2017 [2]_): :math:`\chi_1 < 1` is the *ordered* phase (gradients vanish),
+:math:`\chi_1 > 1` the *chaotic* one (they explode), :math:`\chi_1 = 1` the *edge of
+chaos*. Correlations settle within :math:`\xi_c = -1/\ln\chi_c` layers, with
 :math:`\chi_c = \sigma_w^2\,\mathbb E[\phi'(u_1)\phi'(u_2)]` at the correlation fixed point
-:math:`c^*`; the variance settles within :math:`\xi_q = -1/\ln \mathcal V'(q^*)` layers.
+:math:`c^*`, the variance within :math:`\xi_q = -1/\ln \mathcal V'(q^*)`. The theory page
+:ref:`theory-signal-propagation` derives all of it (:ref:`signalprop-math`).
 
-Every function takes the activation by name or as an :class:`~vanishing.activations.Activation`
-(a user's own too), and arrays of :math:`\sigma_w^2`, :math:`\sigma_b^2` that broadcast.
-Expectations are Gauss-Legendre quadratures on :math:`[-12, 0]` and :math:`[0, 12]` under
-the Gaussian density, split at 0 where ReLU-like activations have their kink (and where
-the derivative of a saturating one peaks), accurate to about :math:`10^{-12}`; the
-two-dimensional ones use polar coordinates split at the kinks, about :math:`10^{-9}`.
+.. rubric:: Parameters shared by the functions below
+
+sw2, sb2 : array_like
+    :math:`\sigma_w^2 = n\operatorname{Var}[W] > 0` and :math:`\sigma_b^2 = \operatorname{Var}[b]
+    \ge 0`, arrays that broadcast together (and with ``q`` or ``c``).
+activation : str or Activation
+    :math:`\phi`, by name or as an :class:`~vanishing.activations.Activation` (a user's own
+    too).
+q : array_like, optional
+    Where a function takes it: evaluate at this variance instead of the fixed point
+    :math:`q^*`.
+quad : Quadrature, default PRECISE
+    Expectations are Gauss-Legendre quadratures on :math:`[-12, 0]` and :math:`[0, 12]`
+    under the Gaussian density, split at 0 where ReLU-like activations have their kink
+    (and where the derivative of a saturating one peaks), accurate to about
+    :math:`10^{-12}`; the two-dimensional ones use polar coordinates split at the kinks,
+    about :math:`10^{-9}`. :data:`COARSE` is faster and coarser.
 
 >>> point = fixed_point(1.0, 0.0, "relu")      # sigma_w^2 = 1: half of He's 2
 >>> float(point)
@@ -145,17 +154,8 @@ def _gauss_rule(rule: tuple[int, int]) -> tuple[Array, Array]:
 def gaussian_expectation(f: Any, scale: ArrayLike = 1.0, quad: Quadrature = PRECISE) -> Array:
     r"""Compute :math:`\mathbb E[f(s z)]` for :math:`z \sim \mathcal N(0, 1)`, for every `s`.
 
-    Parameters
-    ----------
-    f : callable
-        Elementwise function of an ndarray.
-    scale : array_like, default 1.0
-        Standard deviations :math:`s \ge 0` (any shape).
-
-    Returns
-    -------
-    ndarray
-        Same shape as `scale`.
+    ``f`` is an elementwise function of an ndarray, ``scale`` the standard deviations
+    :math:`s \ge 0` (any shape, default 1.0); the result has the shape of ``scale``.
 
     Examples
     --------
@@ -195,19 +195,8 @@ def variance_map(
 ) -> Array:
     r"""One layer of the variance map :math:`\sigma_w^2\,\mathbb E[\phi(\sqrt q z)^2] + \sigma_b^2`.
 
-    Parameters
-    ----------
-    q : array_like
-        Variance of the previous layer's pre-activations (:math:`\ge 0`).
-    sw2, sb2 : array_like
-        :math:`\sigma_w^2 = n\operatorname{Var}[W]` and :math:`\sigma_b^2 = \operatorname{Var}[b]`.
-    activation : str or Activation
-        :math:`\phi`.
-
-    Returns
-    -------
-    ndarray
-        The next layer's variance, broadcast over the inputs.
+    ``q`` is the variance of the previous layer's pre-activations (:math:`\ge 0`); the next
+    layer's variance is returned, broadcast over the inputs.
 
     Examples
     --------
@@ -262,19 +251,7 @@ def chi1(
 ) -> Array:
     r""":math:`\chi_1 = \sigma_w^2\,\mathbb E[\phi'(\sqrt{q^*}\,z)^2]`: the delta's growth a layer.
 
-    Parameters
-    ----------
-    sw2, sb2 : array_like
-        Weight and bias variances.
-    activation : str or Activation
-        :math:`\phi`.
-    q : array_like, optional
-        Evaluate at this variance instead of the fixed point :math:`q^*`.
-
-    Returns
-    -------
-    ndarray
-        :math:`\chi_1` (below 1: ordered, gradients vanish; above 1: chaotic, they explode).
+    Below 1: ordered, gradients vanish; above 1: chaotic, they explode.
 
     Examples
     --------
@@ -304,28 +281,13 @@ def fixed_point(
 
     Iterates :math:`q \mapsto \mathcal V(q)`, taking a Newton step on
     :math:`\mathcal V(q) - q` whenever the map's slope is below 1 (where that step heads for
-    the same attracting point, only faster).
+    the same attracting point, only faster), until :math:`|\mathcal V(q) - q|` is below ``tol``
+    (relative) or ``max_iter`` iterations are spent. ``q0`` (default 1.0) is the starting
+    variance: an input with unit-variance features gives :math:`q^{(1)} = \sigma_w^2 +
+    \sigma_b^2`; the fixed point rarely depends on it.
 
-    Parameters
-    ----------
-    sw2, sb2 : array_like
-        Weight and bias variances (broadcast together).
-    activation : str or Activation
-        :math:`\phi`.
-    q0 : array_like, default 1.0
-        Starting variance (an input with unit-variance features gives
-        :math:`q^{(1)} = \sigma_w^2 + \sigma_b^2`; the fixed point rarely depends on it).
-    tol : float, default 1e-13
-        Relative tolerance on :math:`|\mathcal V(q) - q|`.
-    max_iter : int, default 1000
-        Iteration budget.
-
-    Returns
-    -------
-    ndarray
-        :math:`q^*`; ``inf`` where the variance grows without bound (an unbounded
-        activation with :math:`\mathcal V'(q) > 1` for large :math:`q`, e.g. ReLU with
-        :math:`\sigma_w^2 > 2`).
+    Returns ``inf`` where the variance grows without bound (an unbounded activation with
+    :math:`\mathcal V'(q) > 1` for large :math:`q`, e.g. ReLU with :math:`\sigma_w^2 > 2`).
 
     Examples
     --------
@@ -377,25 +339,10 @@ def correlation_map(
     .. math::
 
         c' = \frac{\sigma_w^2\,\mathbb E[\phi(u_1)\phi(u_2)] + \sigma_b^2}{q^*}, \quad
-        u_1 = \sqrt{q^*}z_1,\ u_2 = \sqrt{q^*}\big(c z_1 + \sqrt{1-c^2}\,z_2\big).
+        u_1 = \sqrt{q^*}z_1,\ u_2 = \sqrt{q^*}\big(c z_1 + \sqrt{1-c^2}\,z_2\big),
 
-    Parameters
-    ----------
-    c : array_like
-        Correlation of the two inputs' pre-activations, in :math:`[-1, 1]`.
-    sw2, sb2 : array_like
-        Weight and bias variances.
-    activation : str or Activation
-        :math:`\phi`.
-    q : array_like, optional
-        Variance of both inputs (default: the fixed point :math:`q^*`).
-    quad : Quadrature, default PRECISE
-        :data:`COARSE` is about 7 times faster (1e-5 relative instead of 1e-9).
-
-    Returns
-    -------
-    ndarray
-        :math:`c'` (broadcast over the inputs).
+    for correlations ``c`` in :math:`[-1, 1]`, broadcast over the inputs. With
+    ``quad=COARSE`` about 7 times faster (1e-5 relative instead of 1e-9).
 
     Examples
     --------
@@ -553,19 +500,16 @@ class DepthScales(NamedTuple):
 
     Attributes
     ----------
-    q_star : ndarray
-        Variance fixed point.
-    chi1 : ndarray
-        :math:`\chi_1`.
+    q_star, chi1 : ndarray
+        Variance fixed point and :math:`\chi_1`.
     xi_q : ndarray
         :math:`-1/\ln \mathcal V'(q^*)`: depth over which the variance reaches :math:`q^*`.
     c_star : ndarray
         Correlation fixed point.
     xi_c : ndarray
         :math:`-1/\ln\chi_c`: depth over which two inputs' correlation reaches :math:`c^*`;
-        it diverges at the edge of chaos. Schoenholz et al. found empirically (SGD on MNIST
-        and CIFAR-10, fixed training budget) that networks train up to about
-        :math:`6\xi_c` layers.
+        it diverges at the edge of chaos. Networks train up to about :math:`6\xi_c` layers
+        (:ref:`signalprop-depth-scales`).
     """
 
     q_star: Array
@@ -618,19 +562,11 @@ class PhaseDiagram(NamedTuple):
 def phase_diagram(
     sw2: ArrayLike, sb2: ArrayLike, activation: str | Activation = "tanh"
 ) -> PhaseDiagram:
-    r"""The order-to-chaos phase diagram over every pair of ``sw2`` and ``sb2``.
+    """The order-to-chaos phase diagram over every pair of ``sw2`` and ``sb2``.
 
-    Parameters
-    ----------
-    sw2, sb2 : array_like of shape (n_w,) and (n_b,)
-        Grid of weight and bias variances.
-    activation : str or Activation, default "tanh"
-
-    Returns
-    -------
-    PhaseDiagram
-        Arrays of shape ``(n_b, n_w)`` (rows: bias variance), ready for
-        ``pcolormesh(sw2, sb2, ...)``.
+    ``sw2`` and ``sb2`` are 1-D grids of shapes ``(n_w,)`` and ``(n_b,)``; the activation
+    defaults to ``"tanh"``. The arrays of the result have shape ``(n_b, n_w)`` (rows: bias
+    variance), ready for ``pcolormesh(sw2, sb2, ...)``.
 
     Examples
     --------
@@ -694,11 +630,10 @@ class GaussianInit(_GaussianDraws):
     r"""Gaussian weights and biases at any point :math:`(\sigma_w^2, \sigma_b^2)`, unchecked.
 
     :math:`W \sim \mathcal N(0, \sigma_w^2/n_\text{in})` and
-    :math:`b \sim \mathcal N(0, \sigma_b^2)`, the initialization mean-field theory
-    describes. Use it to place a network anywhere
-    on the phase diagram (:func:`edge_of_chaos` gives the critical point). Called like any
-    initializer, ``init(shape, rng, dtype=...)``, it draws the weights; its ``bias`` method draws
-    the biases (:class:`~vanishing.layers.Dense` calls it).
+    :math:`b \sim \mathcal N(0, \sigma_b^2)`, the initialization mean-field theory describes:
+    places a network anywhere on the phase diagram (:func:`edge_of_chaos` gives the critical
+    point). Called like any initializer, ``init(shape, rng, dtype=...)``, it draws the weights;
+    its ``bias`` method draws the biases (:class:`~vanishing.layers.Dense` calls it).
 
     Parameters
     ----------
@@ -724,12 +659,11 @@ class GaussianInit(_GaussianDraws):
 
 @dataclass(frozen=True)
 class EdgeOfChaos(_GaussianDraws):
-    r"""Initializer at the edge of chaos: :math:`W \sim \mathcal N(0, \sigma_w^2/n_\text{in})`,
-    :math:`b \sim \mathcal N(0, \sigma_b^2)`, with :math:`\chi_1 = 1` and a stable fixed
-    point :math:`q^*`. Build it with :func:`edge_of_chaos`, which checks the point.
+    r"""Initializer at the edge of chaos, :class:`GaussianInit` at a point with :math:`\chi_1 = 1`.
 
-    Called like any initializer, ``init(shape, rng, dtype=...)``, it draws the weights;
-    its ``bias`` method draws the biases (:class:`~vanishing.layers.Dense` calls it).
+    :math:`W \sim \mathcal N(0, \sigma_w^2/n_\text{in})` and
+    :math:`b \sim \mathcal N(0, \sigma_b^2)`, with a stable fixed point :math:`q^*`.
+    Build it with :func:`edge_of_chaos`, which checks the point.
 
     Attributes
     ----------
@@ -750,28 +684,10 @@ class EdgeOfChaos(_GaussianDraws):
 def edge_of_chaos(activation: str | Activation, q_star: float = 1.0) -> EdgeOfChaos:
     r"""The edge-of-chaos initializer for an activation and a target variance :math:`q^*`.
 
-    Solves :math:`\chi_1 = 1` with fixed point :math:`q^*` (:func:`critical_line`) and
-    checks the point is usable: the bias variance is not negative, and the fixed point is
+    Solves :math:`\chi_1 = 1` with fixed point ``q_star`` (default 1.0, :func:`critical_line`)
+    and checks the point is usable: the bias variance is not negative, and the fixed point is
     stable (slope of the variance map :math:`\le 1`), otherwise the signal drifts away from
-    :math:`q^*` with depth.
-
-    Parameters
-    ----------
-    activation : str or Activation
-        The hidden activation.
-    q_star : float, default 1.0
-        Pre-activation variance the network should keep.
-
-    Returns
-    -------
-    EdgeOfChaos
-        The initializer (weights and biases).
-
-    Raises
-    ------
-    ValueError
-        If no usable critical point has this fixed point; the message says why (a negative
-        bias variance, or an unstable fixed point).
+    :math:`q^*` with depth. If not, ``ValueError`` says why.
 
     Examples
     --------

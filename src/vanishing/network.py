@@ -1,12 +1,16 @@
 r"""Networks: a container of layers applied in sequence, and a multilayer-perceptron constructor.
 
-The forward pass keeps every layer's input and output, and the backward pass returns, besides
-the parameter gradients, the back-propagated gradient with respect to every layer's output
-(the *deltas*). For a :class:`~vanishing.layers.Dense` layer that output is the
+The forward pass keeps every layer's input and output; the backward pass returns, besides
+the parameter gradients, the gradient with respect to every layer's output (the *deltas*),
+nested layers included. For a :class:`~vanishing.layers.Dense` layer that output is the
 pre-activation :math:`z^{(l)}`, so its delta is :math:`\delta^{(l)} = \partial L/\partial z^{(l)}`,
-the quantity whose norm shrinks (vanishes) or grows (explodes) with depth. Weight gradients
-:math:`\partial L/\partial W^{(l)} = a^{(l-1)\top}\delta^{(l)}` tell a different story: keep
-the two apart.
+whose norm shrinks (vanishes) or grows (explodes) with depth. Weight gradients
+:math:`\partial L/\partial W^{(l)} = a^{(l-1)\top}\delta^{(l)}` tell a different story.
+
+Every layer has a *path*, the prefix of its parameter keys: ``"3"`` for the layer at index 3,
+``"3.block"`` for the branch of a :class:`~vanishing.layers.Residual` there and ``"3.block.1"``
+for the layer at index 1 of that branch (:meth:`Sequential.named_layers`, like PyTorch's
+``named_modules``).
 
 >>> import numpy as np
 >>> net = MLP([4, 8, 8, 2], activation="tanh", rng=0)
@@ -21,7 +25,7 @@ Sequential(Dense(4, 8), ActivationLayer('tanh'), Dense(8, 8), ActivationLayer('t
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -34,15 +38,9 @@ from vanishing._validation import (
     skip_finite_checks,
 )
 from vanishing.activations import Activation, get_activation
+from vanishing.datasets import as_generator
 from vanishing.initializers import Initializer
-from vanishing.layers import (
-    ActivationLayer,
-    BatchNorm,
-    Dense,
-    Layer,
-    Residual,
-    as_generator,
-)
+from vanishing.layers import ActivationLayer, Backward, BatchNorm, Dense, Layer, Residual
 from vanishing.meanfield import edge_of_chaos
 
 __all__ = [
@@ -58,14 +56,12 @@ Array = NDArray[np.floating[Any]]
 
 
 class ForwardCache(NamedTuple):
-    """Everything the forward pass of a :class:`Sequential` saw.
+    """Everything the forward pass of a :class:`Sequential` saw, per layer ``i``.
 
     Attributes
     ----------
-    inputs : list of ndarray
-        ``inputs[i]`` is the input of layer ``i``.
-    outputs : list of ndarray
-        ``outputs[i]`` is the output of layer ``i`` (``outputs[-1]`` is the network output).
+    inputs, outputs : list of ndarray
+        The input and output of layer ``i`` (``outputs[-1]`` is the network output).
     caches : list
         Each layer's own cache for its backward pass.
 
@@ -93,33 +89,36 @@ class NetworkGradients(NamedTuple):
     deltas : list of ndarray
         ``deltas[i]`` is the gradient with respect to ``outputs[i]``; for a Dense layer this is
         :math:`\\delta = \\partial L/\\partial z`.
+    named_deltas : dict of str to ndarray
+        The gradient with respect to the output of every layer, nested ones included, keyed
+        by path in the order of :meth:`Sequential.named_layers` (``named_deltas[str(i)]`` is
+        ``deltas[i]``).
 
     Examples
     --------
-    >>> net = MLP([2, 3, 1], rng=0)
+    >>> net = MLP([2, 3, 3, 1], rng=0, residual=True)
     >>> y, cache = net.forward(np.ones((4, 2)))
-    >>> [delta.shape for delta in net.backward(cache, np.ones_like(y)).deltas]
-    [(4, 3), (4, 3), (4, 1)]
+    >>> back = net.backward(cache, np.ones_like(y))
+    >>> [delta.shape for delta in back.deltas]
+    [(4, 3), (4, 3), (4, 3), (4, 1)]
+    >>> list(back.named_deltas)
+    ['0', '1', '1.block', '1.block.0', '1.block.1', '2', '3']
     """
 
     dx: Array
     grads: dict[str, Array]
     deltas: list[Array]
+    named_deltas: dict[str, Array]
 
 
 class Sequential(Layer):
-    """Layers applied one after another.
-
-    Parameters
-    ----------
-    layers : iterable of Layer
-        The layers, input side first.
+    """Layers applied one after another, input side first.
 
     Attributes
     ----------
     params : dict of str to ndarray
-        Every trainable array, keyed ``"<layer index>.<name>"`` (nested for residual blocks,
-        e.g. ``"2.block.0.W"``). These are the layers' own arrays.
+        Every trainable array (the layers' own), keyed ``"<path>.<name>"``: ``"0.W"``, or
+        ``"2.block.0.W"`` inside a residual block.
 
     Examples
     --------
@@ -159,18 +158,30 @@ class Sequential(Layer):
         """Indices of the :class:`~vanishing.layers.Dense` layers (the weight layers)."""
         return [i for i, layer in enumerate(self.layers) if isinstance(layer, Dense)]
 
+    def named_layers(self) -> Iterator[tuple[str, Layer]]:
+        """Every layer inside this one with its path, each container before its contents.
+
+        Examples
+        --------
+        >>> net = MLP([2, 3, 3, 1], "relu", residual=True, rng=0)
+        >>> [path for path, _ in net.named_layers()]
+        ['0', '1', '1.block', '1.block.0', '1.block.1', '2', '3']
+        >>> dict(net.named_layers())["1.block"]
+        Sequential(ActivationLayer('relu'), Dense(3, 3))
+        """
+        for path, layer, _ in _walk(self):
+            yield path, layer
+
     def forward(self, x: ArrayLike, *, training: bool = True) -> tuple[Array, ForwardCache]:
         """Run every layer; return the output and a :class:`ForwardCache`.
 
-        `x` is checked (2-D, finite) once here; the arrays passed between layers are not
-        rescanned for ``nan``/``inf``, so a layer that overflows yields a non-finite output
-        instead of an error (:func:`vanishing.training.train` names that layer).
+        Only `x` is scanned for ``nan``/``inf``: a layer that overflows yields a non-finite
+        output, not an error (:func:`vanishing.training.train` names that layer).
         """
         x = check_array(x, "x", ndim=2, shape_hint="(n_samples, n_features)")
         inputs: list[Array] = []
         outputs: list[Array] = []
         caches: list[Any] = []
-        # the input was checked once; do not rescan every intermediate array for nan/inf
         with skip_finite_checks():
             for layer in self.layers:
                 inputs.append(x)
@@ -188,37 +199,51 @@ class Sequential(Layer):
             raise ValueError(
                 f"dy must have the network output's shape {cache.outputs[-1].shape}, got {dy.shape}"
             )
-        grads: dict[str, Array] = {}
         deltas: list[Array] = [dy] * len(self.layers)
+        backs: list[Backward] = []
         with skip_finite_checks():  # dy was checked above
             for i in range(len(self.layers) - 1, -1, -1):
                 deltas[i] = dy
-                # a nested Sequential returns NetworkGradients (3 fields): take dx and grads
-                back = self.layers[i].backward(cache.caches[i], dy)
-                dy, layer_grads = back.dx, back.grads
-                for name, value in layer_grads.items():
-                    grads[f"{i}.{name}"] = value
+                backs.append(self.layers[i].backward(cache.caches[i], dy))
+                dy = backs[-1].dx
+        backs.reverse()
+        grads: dict[str, Array] = {}
+        named_deltas: dict[str, Array] = {}
+        for i, back in enumerate(backs):
+            grads.update((f"{i}.{name}", g) for name, g in back.grads.items())
+            named_deltas[str(i)] = deltas[i]
+            named_deltas.update((f"{i}.{path}", d) for path, d in back.named_deltas.items())
         ordered = {key: grads[key] for key in self.params}
-        return NetworkGradients(dy, ordered, deltas)
+        return NetworkGradients(dy, ordered, deltas, named_deltas)
+
+
+def _walk(layer: Layer, cache: Any = None, prefix: str = "") -> Iterator[tuple[str, Layer, Any]]:
+    """The one walk through a network: :meth:`Sequential.named_layers` with each layer's cache.
+
+    `cache` is what ``layer.forward`` returned (None gives None for every layer).
+    """
+    for name, sub, sub_cache in _children(layer, cache):
+        path = f"{prefix}{name}"
+        yield path, sub, sub_cache
+        yield from _walk(sub, sub_cache, f"{path}.")
+
+
+def _children(layer: Layer, cache: Any) -> list[tuple[str, Layer, Any]]:
+    """The layers a container holds, with their names (path steps) and forward caches."""
+    if isinstance(layer, Sequential):
+        caches = [None] * len(layer.layers) if cache is None else getattr(cache, "caches", ())
+        if len(caches) != len(layer.layers):
+            raise ValueError("cache does not belong to this network (wrong number of layers)")
+        return [
+            (str(i), sub, c) for i, (sub, c) in enumerate(zip(layer.layers, caches, strict=True))
+        ]
+    if isinstance(layer, Residual):
+        return [("block", layer.block, cache)]  # a residual's cache is its block's
+    return []
 
 
 def check_sequential(net: Any) -> Sequential:
     """Return ``net`` if it is a :class:`Sequential`, else raise a TypeError saying so.
-
-    Parameters
-    ----------
-    net : object
-        The value to check.
-
-    Returns
-    -------
-    Sequential
-        ``net`` itself.
-
-    Raises
-    ------
-    TypeError
-        If ``net`` is not a Sequential.
 
     Examples
     --------
@@ -236,17 +261,8 @@ def check_sequential(net: Any) -> Sequential:
 
 
 def default_initializer(activation: str | Activation) -> str:
-    r"""The common default for an activation: He for ReLU-likes, LeCun for SELU, else Xavier.
-
-    Parameters
-    ----------
-    activation : str or Activation
-        The hidden activation.
-
-    Returns
-    -------
-    str
-        An initializer name.
+    r"""The common default initializer name for an activation: He for ReLU-likes, LeCun for
+    SELU, else Xavier.
 
     Notes
     -----
@@ -295,44 +311,37 @@ def MLP(
     sizes : sequence of int
         Layer widths, input first, output last: ``[784, 30, 30, 10]`` has two hidden layers.
     activation : str or Activation, default "relu"
-        Hidden activation. The output layer is linear (logits); pair it with a loss that
-        takes logits.
+        Hidden activation. The output layer is linear (logits).
     init : str or callable, optional
-        Weight initializer; by default :func:`default_initializer` of the activation.
+        Weight initializer, by default :func:`default_initializer` of the activation.
         ``"edge_of_chaos"`` sets weights *and biases* at the activation's critical point
         (:func:`vanishing.meanfield.edge_of_chaos`, raising where it has none).
     batch_norm : bool, default False
         Insert :class:`~vanishing.layers.BatchNorm` between each hidden Dense and activation.
     residual : bool, default False
-        Build a residual network of one-layer *pre-activation* blocks (after He et al.,
-        2016, whose blocks have two weight layers, each after BatchNorm and ReLU): a linear stem
-        ``Dense(sizes[0], sizes[1])``, then for each further hidden width a block
-        :math:`x + s\,W\phi(x)`, or :math:`x + s\,W\phi(\mathrm{BN}(x))` with `batch_norm`
-        (a :class:`~vanishing.layers.Residual`; a plain layer where the width changes), then
-        :math:`\phi` (after BatchNorm with `batch_norm`) and the output layer. With
-        variance-preserving branches the signal variance doubles per block, so it grows like
-        :math:`2^{L/2}` in scale over :math:`L` blocks.
+        One-layer *pre-activation* blocks (after He et al., 2016, whose blocks have two
+        weight layers): a linear stem ``Dense(sizes[0], sizes[1])``, then for each further
+        hidden width a :class:`~vanishing.layers.Residual` block :math:`x + s\,W\phi(x)`
+        (:math:`x + s\,W\phi(\mathrm{BN}(x))` with `batch_norm`; a plain layer where the
+        width changes, so at least two consecutive hidden widths must agree), then
+        :math:`\phi` and the output layer. With variance-preserving branches the signal
+        variance doubles per block: its scale grows like :math:`2^{L/2}` over :math:`L` blocks.
     residual_scale : float, optional
-        Branch scale; default 1 (unscaled). :math:`1/\sqrt{L}` for :math:`L` blocks keeps the
-        forward signal bounded. Only with ``residual=True``.
+        Branch scale :math:`s` (default 1); :math:`1/\sqrt{L}` keeps the forward signal
+        bounded. Only with `residual`.
     bias : bool, default True
-        Give Dense layers a bias (never to those followed by BatchNorm, whose mean
-        subtraction cancels it; its ``beta`` plays that role).
+        Biases for the Dense layers, except those followed by BatchNorm (its mean
+        subtraction cancels a bias; its ``beta`` plays that role).
     rng : numpy.random.Generator or int, optional
         Randomness for the weights.
     dtype : dtype, default float64
         ``float64`` or ``float32``.
 
-    Returns
-    -------
-    Sequential
-        The network.
-
     Raises
     ------
     ValueError
-        If fewer than two sizes are given, a size is not a positive integer, or
-        `residual_scale` is given without `residual`.
+        For fewer than two sizes, a size that is not a positive integer, `residual_scale`
+        without `residual`, or `residual` where no block fits.
 
     Examples
     --------
@@ -379,5 +388,10 @@ def MLP(
             else:
                 layers.extend(branch)
         layers.extend(normalize_activate(sizes[-2]))
+    if residual and not any(isinstance(layer, Residual) for layer in layers):
+        raise ValueError(
+            "residual=True puts residual blocks between consecutive hidden layers of the same "
+            f"width, and sizes {sizes} has none"
+        )
     layers.append(dense(sizes[-2], sizes[-1]))
     return Sequential(layers)

@@ -46,9 +46,10 @@ import numpy as np
 
 from vanishing._validation import (
     check_array,
-    check_choice,
     check_in_range,
+    check_like_params,
     check_positive,
+    lookup_name,
 )
 
 __all__ = [
@@ -202,27 +203,13 @@ def _check_grads(grads: Any, params: Mapping[str, np.ndarray]) -> Params:
     infinity makes it NaN or infinite). Only a non-finite sum, a real non-finite entry or an
     overflow of the sum, pays for the full scan that names the parameter and the entry.
     """
-    if not isinstance(grads, Mapping):
-        raise TypeError(f"grads must be a dict of str to ndarray, got {type(grads).__name__}")
-    if set(grads) != set(params):
-        missing = sorted(set(params) - set(grads))
-        extra = sorted(set(grads) - set(params))
-        raise ValueError(
-            f"grads must have exactly the keys of params: missing {missing}, unexpected {extra}"
-        )
-    out = {}
-    for key, p in params.items():
-        name = f"grads[{key!r}]"
-        g = check_array(grads[key], name, finite=False)
-        if g.shape != p.shape:
-            raise ValueError(
-                f"{name} must have the shape of params[{key!r}] {p.shape}, got {g.shape}"
-            )
+    out = check_like_params(grads, params, "grads", finite=False)
+    for key, g in out.items():
         with np.errstate(over="ignore", invalid="ignore"):
-            finite = np.isfinite(g.sum())
-        if not finite:
-            check_array(g, name)  # raises for a non-finite entry, not for an overflowed sum
-        out[key] = g.astype(p.dtype, copy=False)
+            total = float(g.sum())
+        if not math.isfinite(total):
+            check_array(g, f"grads[{key!r}]")  # raises for a non-finite entry, not an overflow
+        out[key] = g.astype(params[key].dtype, copy=False)
     return out
 
 
@@ -786,10 +773,9 @@ def get_optimizer(name: str, **kwargs: Any) -> Optimizer[Any]:
     >>> get_optimizer("adamax")
     Traceback (most recent call last):
     ...
-    ValueError: optimizer must be one of 'adagrad', 'adam', 'adamw', 'rmsprop', 'sgd', got 'adamax'
+    ValueError: unknown optimizer 'adamax': optimizer must be one of 'adagrad', 'adam', ...
     """
-    key = name.lower() if isinstance(name, str) else name
-    cls = OPTIMIZERS[check_choice(key, "optimizer", OPTIMIZERS)]
+    cls = OPTIMIZERS[lookup_name(name, "optimizer", OPTIMIZERS)]
     valid = {f.name for f in dataclasses.fields(cls)}
     unknown = sorted(set(kwargs) - valid)
     if unknown:

@@ -10,8 +10,7 @@ then the features (PyTorch's ``batch_first=False`` layout). At every step :math:
 
 with row vectors and weights of shape ``(fan_in, fan_out)`` as everywhere in
 :mod:`vanishing`. The same :math:`W_{hh}` multiplies the back-propagated gradient once per
-step, so its largest singular value decides whether gradients vanish or explode with the
-distance in time (Pascanu, Mikolov & Bengio, 2013):
+step (Pascanu, Mikolov & Bengio, 2013):
 
 .. math::
 
@@ -20,11 +19,11 @@ distance in time (Pascanu, Mikolov & Bengio, 2013):
     \Big\lVert \frac{\partial h_T}{\partial h_t} \Big\rVert_2
     \le \big(\gamma\, \sigma_{\max}(W_{hh})\big)^{T-t},
 
-where :math:`\gamma \ge |f'|` bounds the activation's derivative (:math:`\gamma = 1` for tanh,
-:math:`1/4` for the sigmoid). Hence :math:`\sigma_{\max}(W_{hh}) < 1/\gamma` is
-**sufficient** for the gradients to vanish exponentially, and :math:`\sigma_{\max}(W_{hh}) >
-1/\gamma` is **necessary** (but not sufficient) for them to explode: a tanh RNN scaled to
-1.5 need not explode, because saturated units have :math:`f' \ll 1`.
+where :math:`\gamma = \sup|f'|` (1 for tanh and the identity, :math:`1/4` for the
+sigmoid). So :math:`\sigma_{\max}(W_{hh}) < 1/\gamma` is **sufficient** for the gradients
+to vanish exponentially and :math:`\sigma_{\max}(W_{hh}) > 1/\gamma` **necessary** (not
+sufficient) for them to explode: saturated units have :math:`f' \ll 1`
+(:ref:`exploding-bptt` shows a tanh RNN scaled to 1.5 whose gradients shrink).
 
 >>> import numpy as np
 >>> rnn = VanillaRNN(2, 32, activation="tanh", recurrent_gain=0.5, rng=0)
@@ -48,8 +47,8 @@ from vanishing._validation import (
     skip_finite_checks,
 )
 from vanishing.activations import Activation, get_activation
+from vanishing.datasets import as_generator
 from vanishing.initializers import Initializer, get_initializer
-from vanishing.layers import as_generator
 
 __all__ = [
     "RNNCache",
@@ -71,11 +70,9 @@ class RNNCache(NamedTuple):
         The input sequence.
     h0 : ndarray of shape (n_samples, n_hidden)
         The initial hidden state :math:`h_0`.
-    z : ndarray of shape (T, n_samples, n_hidden)
-        Pre-activations: ``z[t-1]`` is :math:`z_t` (time steps are 1-based in the math,
-        0-based in the arrays).
-    h : ndarray of shape (T, n_samples, n_hidden)
-        Hidden states: ``h[t-1]`` is :math:`h_t`.
+    z, h : ndarray of shape (T, n_samples, n_hidden)
+        Pre-activations and hidden states: ``z[t-1]`` is :math:`z_t`, ``h[t-1]`` is
+        :math:`h_t` (time steps are 1-based in the math, 0-based in the arrays).
 
     Examples
     --------
@@ -92,20 +89,20 @@ class RNNCache(NamedTuple):
 
 
 class RNNGradients(NamedTuple):
-    """What :meth:`VanillaRNN.backward` returns.
+    r"""What :meth:`VanillaRNN.backward` returns.
 
     Attributes
     ----------
     dx : ndarray of shape (T, n_samples, n_in)
-        :math:`\\partial L/\\partial x_t` for every step.
+        :math:`\partial L/\partial x_t` for every step.
     grads : dict of str to ndarray
         Parameter gradients keyed like ``VanillaRNN.params``, summed over time.
     dh : ndarray of shape (T, n_samples, n_hidden)
-        The *total* :math:`\\partial L/\\partial h_t` for every step (direct contribution
+        The *total* :math:`\partial L/\partial h_t` for every step (direct contribution
         of step :math:`t` plus everything flowing back from later steps): plot its norm
         against :math:`t` to see gradients vanish or explode through time.
     dh0 : ndarray of shape (n_samples, n_hidden)
-        :math:`\\partial L/\\partial h_0`, the gradient reaching the initial state.
+        :math:`\partial L/\partial h_0`, the gradient reaching the initial state.
 
     Examples
     --------
@@ -126,16 +123,14 @@ class VanillaRNN:
 
     Parameters
     ----------
-    n_in : int
-        Input features per step.
-    n_hidden : int
-        Width of the hidden state.
+    n_in, n_hidden : int
+        Input features per step and width of the hidden state.
     n_out : int, optional
         If given, add the read-out :math:`y_t = h_t W_{hy} + b_y` at every step and return
         :math:`y` instead of :math:`h` from :meth:`forward`.
     activation : str or Activation, default "tanh"
-        Any name of :data:`vanishing.activations.ACTIVATIONS` (``"tanh"``, ``"sigmoid"``,
-        ``"identity"`` for a linear RNN, ``"relu"``...).
+        Any name of :data:`vanishing.activations.ACTIVATIONS` (``"identity"`` for a linear
+        RNN).
     init : str or callable, default "xavier_normal"
         Initializer of the input weights :math:`W_{xh}` (and of :math:`W_{hy}`).
     recurrent_init : str or callable, default "orthogonal"
@@ -143,13 +138,11 @@ class VanillaRNN:
         to 1, so ``recurrent_gain`` then sets them all exactly.
     recurrent_gain : float, default 1.0
         Multiplies :math:`W_{hh}` after initialisation.
-    spectral_radius : float, optional
-        Rescale :math:`W_{hh}` so that its largest eigenvalue modulus is exactly this value
-        (the echo-state-network convention). Exclusive with ``spectral_norm`` and with a
-        ``recurrent_gain`` other than 1.
-    spectral_norm : float, optional
-        Rescale :math:`W_{hh}` so that its largest *singular value*, the quantity in
-        Pascanu et al.'s condition, is exactly this value. Exclusive as above.
+    spectral_radius, spectral_norm : float, optional
+        Rescale :math:`W_{hh}` so that its largest eigenvalue modulus (the echo-state-network
+        convention), or its largest *singular value* (the quantity in Pascanu et al.'s
+        condition), is exactly this value. At most one, and not with a ``recurrent_gain``
+        other than 1 (``ValueError``).
     rng : numpy.random.Generator or int, optional
         Randomness for the weights.
     dtype : dtype, default float64
@@ -161,11 +154,6 @@ class VanillaRNN:
         ``"W_xh"`` (n_in, n_hidden), ``"W_hh"`` (n_hidden, n_hidden), ``"b_h"`` (n_hidden,),
         and with a read-out ``"W_hy"`` (n_hidden, n_out), ``"b_y"`` (n_out,). Optimizers
         that update them in place update the network.
-
-    Raises
-    ------
-    ValueError
-        For non-positive sizes or scales, or conflicting scaling options.
 
     See Also
     --------
@@ -186,10 +174,6 @@ class VanillaRNN:
     h_{t-1}^\top \delta_t`, :math:`\partial L/\partial W_{xh} = \sum_t x_t^\top \delta_t`.
     Only the :math:`T` products with :math:`W_{hh}^\top` are sequential; the input and
     weight-gradient products are done for all steps in one matrix product each.
-
-    With :math:`\gamma = \sup|f'|` (1 for tanh, 1/4 for sigmoid, 1 for the identity),
-    :math:`\sigma_{\max}(W_{hh}) < 1/\gamma` guarantees vanishing gradients and
-    :math:`\sigma_{\max}(W_{hh}) > 1/\gamma` is necessary for exploding ones.
 
     References
     ----------
@@ -284,14 +268,14 @@ class VanillaRNN:
         return x.astype(self.dtype, copy=False)
 
     def forward(self, x: ArrayLike, h0: ArrayLike | None = None) -> tuple[Array, RNNCache]:
-        """Run the recurrence over all ``T`` steps.
+        """Run the recurrence over all ``T`` steps from ``h0`` (zeros by default).
 
         Parameters
         ----------
         x : array_like of shape (T, n_samples, n_in)
             Input sequence, time first.
         h0 : array_like of shape (n_samples, n_hidden), optional
-            Initial hidden state; zeros by default.
+            Initial hidden state.
 
         Returns
         -------
@@ -299,12 +283,7 @@ class VanillaRNN:
             The read-outs :math:`y_t`, shape ``(T, n_samples, n_out)``, if the network has an
             output layer; otherwise the hidden states :math:`h_t`, ``(T, n_samples, n_hidden)``.
         cache : RNNCache
-            Inputs, initial state, pre-activations and hidden states for :meth:`backward`.
-
-        Raises
-        ------
-        ValueError
-            If `x` or `h0` has the wrong shape or contains non-finite values.
+            What :meth:`backward` needs. Wrong shapes or non-finite values raise ``ValueError``.
         """
         x = self._check_x(x)
         T, n, _ = x.shape
@@ -338,30 +317,13 @@ class VanillaRNN:
         return y, cache
 
     def backward(self, cache: RNNCache, dout: ArrayLike) -> RNNGradients:
-        r"""Backpropagation through time.
+        r"""Backpropagation through time: the :class:`RNNGradients` of a :meth:`forward` ``cache``.
 
-        Parameters
-        ----------
-        cache : RNNCache
-            From :meth:`forward`.
-        dout : array_like
-            :math:`\partial L/\partial y_t` for every step, shape ``(T, n_samples, n_out)``,
-            if the network has a read-out; otherwise :math:`\partial L/\partial h_t`,
-            ``(T, n_samples, n_hidden)``, counting only the *direct* dependence of the loss
-            on :math:`h_t` (zeros for steps the loss does not look at).
-
-        Returns
-        -------
-        RNNGradients
-            ``dx``, ``grads`` (keyed like ``params``), the total ``dh`` per step and
-            ``dh0``.
-
-        Raises
-        ------
-        TypeError
-            If `cache` is not an :class:`RNNCache`.
-        ValueError
-            If `dout` has the wrong shape or non-finite values.
+        ``dout`` is :math:`\partial L/\partial y_t` for every step, ``(T, n_samples, n_out)``, if
+        the network has a read-out; otherwise :math:`\partial L/\partial h_t`, ``(T, n_samples,
+        n_hidden)``, counting only the *direct* dependence of the loss on :math:`h_t` (zeros for
+        steps the loss does not look at). A wrong shape or non-finite values raise
+        ``ValueError``, a ``cache`` that is not an :class:`RNNCache` ``TypeError``.
         """
         if not isinstance(cache, RNNCache):
             raise TypeError("cache must be the RNNCache returned by VanillaRNN.forward")
@@ -422,21 +384,21 @@ def gradient_through_time(
 
     The loss is :math:`L = \sum_i \langle h_T^{(i)}, u \rangle` for a unit vector :math:`u`,
     so :math:`\partial L/\partial h_t = u\,\partial h_T/\partial h_t`: the back-propagated
-    gradient through :math:`T - t` steps of the recurrence, measured by one BPTT pass.
+    gradient through :math:`T - t` steps of the recurrence, measured by one BPTT pass (the
+    read-out of ``rnn``, if any, is bypassed). For a linear RNN with :math:`W_{hh} = s Q`,
+    :math:`Q` orthogonal, :math:`\lVert u\,\partial h_T/\partial h_t \rVert = s^{T-t}`
+    exactly for every :math:`u` (:math:`1.05^{50} = 11.467` for :math:`s = 1.05`,
+    :math:`T = 50`).
 
     Parameters
     ----------
     rnn : VanillaRNN
-        The network (its read-out, if any, is bypassed).
-    x : array_like of shape (T, n_samples, n_in)
-        Input sequence.
-    h0 : array_like of shape (n_samples, n_hidden), optional
-        Initial state (zeros by default).
+        The network (anything else raises ``TypeError``).
+    x, h0 : array_like
+        Input sequence and initial state, as in :meth:`VanillaRNN.forward`.
     direction : array_like of shape (n_hidden,), optional
-        The vector :math:`u` (normalised to unit length). By default a random unit vector
-        drawn from `rng`.
-    rng : numpy.random.Generator or int, default 0
-        Randomness for the default direction.
+        The vector :math:`u` (normalised to unit length; zero raises ``ValueError``). By
+        default a random unit vector drawn from `rng` (default 0).
 
     Returns
     -------
@@ -444,22 +406,9 @@ def gradient_through_time(
         Entry ``t`` is the mean over samples of :math:`\lVert \partial L/\partial h_t \rVert_2`
         for :math:`t = 0, \dots, T` (entry 0 is the initial state, entry ``T`` equals 1).
 
-    Raises
-    ------
-    TypeError
-        If `rnn` is not a :class:`VanillaRNN`.
-    ValueError
-        If `direction` has the wrong shape or is zero.
-
     See Also
     --------
     hidden_jacobian_norms : the spectral norm of :math:`\partial h_T/\partial h_t` itself.
-
-    Notes
-    -----
-    For a linear RNN with :math:`W_{hh} = s Q`, :math:`Q` orthogonal,
-    :math:`\lVert u\,\partial h_T/\partial h_t \rVert = s^{T-t}` exactly for every :math:`u`
-    (with :math:`s = 1.05` and :math:`T = 50`, :math:`1.05^{50} = 11.467`).
 
     Examples
     --------
@@ -502,12 +451,13 @@ def hidden_jacobian_norms(
 ) -> Array:
     r"""Norms of the Jacobians :math:`\partial h_T/\partial h_t` for :math:`t = 0, \dots, T`.
 
+    With row vectors, :math:`h_{t+1} = f(h_t W_{hh} + \dots)` gives
+    :math:`\partial h_{t+1}/\partial h_t = \operatorname{diag}(f'(z_{t+1}))\, W_{hh}^\top`, and
+    the product is accumulated from :math:`t = T` backwards, from the ``cache`` of
+    ``rnn.forward(x)``. Cost :math:`O(T\,n\,H^3)`: meant for small hidden sizes.
+
     Parameters
     ----------
-    rnn : VanillaRNN
-        The network that produced `cache`.
-    cache : RNNCache
-        From ``rnn.forward(x)``.
     ord : {2, "fro"}, default 2
         Spectral norm (largest singular value, the quantity Pascanu et al.'s bound
         controls) or Frobenius norm.
@@ -520,23 +470,9 @@ def hidden_jacobian_norms(
         Entry ``t`` is :math:`\lVert \partial h_T/\partial h_t \rVert`; entry 0 is the initial
         state and entry ``T`` is the identity (norm 1 for ``ord=2``).
 
-    Raises
-    ------
-    TypeError
-        If `cache` is not an :class:`RNNCache`.
-    ValueError
-        If `ord` is not 2 or ``"fro"``, or the cache does not match the network.
-
     See Also
     --------
     gradient_through_time : a cheaper one-direction measurement.
-
-    Notes
-    -----
-    With row vectors, :math:`h_{t+1} = f(h_t W_{hh} + \dots)` gives
-    :math:`\partial h_{t+1}/\partial h_t = \operatorname{diag}(f'(z_{t+1}))\,W_{hh}^\top`,
-    and the product is accumulated from :math:`t = T` backwards. Cost
-    :math:`O(T\,n\,H^3)`: meant for small hidden sizes.
 
     Examples
     --------

@@ -14,6 +14,13 @@ If a value stops being finite (a forward output, the loss or a gradient), traini
 a :class:`NonFiniteError` that names the step, the epoch and the first layer or parameter
 where it happened: the usual end of an exploding-gradient run.
 
+Shared arguments: `net` is a :class:`~vanishing.network.Sequential` (else :class:`TypeError`),
+`X` an array of shape ``(n_samples, n_features)``, `y` the targets in the form the loss
+expects (class indices or one-hot rows for softmax cross-entropy), one per row of `X` (else
+:class:`ValueError`), and `loss` a name for :func:`vanishing.losses.get_loss` or a callable
+``loss(output, y) -> (value, grad)``, ``grad`` the gradient of the mean loss with respect to
+``output``.
+
 >>> import numpy as np
 >>> from vanishing.network import MLP
 >>> from vanishing.optimizers import Adam
@@ -37,10 +44,15 @@ from typing import Any, NamedTuple
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from vanishing._validation import check_array, check_positive, check_positive_int
-from vanishing.clipping import global_norm
-from vanishing.diagnostics import delta_norms, dense_layer_names
-from vanishing.layers import as_generator
+from vanishing._validation import (
+    check_array,
+    check_positive,
+    check_positive_int,
+    skip_finite_checks,
+)
+from vanishing.clipping import _coefficient, _norm
+from vanishing.datasets import as_generator
+from vanishing.diagnostics import delta_norms, dense_layer_names, weight_gradient_norms
 from vanishing.losses import binary_cross_entropy_with_logits, get_loss, softmax_cross_entropy
 from vanishing.network import ForwardCache, NetworkGradients, Sequential, check_sequential
 from vanishing.optimizers import Adam, Optimizer
@@ -63,14 +75,10 @@ class NonFiniteError(FloatingPointError):
 
     Parameters
     ----------
-    message : str
-        Full description.
-    step : int
-        1-based optimizer step at which the value appeared.
-    epoch : int
-        1-based epoch.
+    step, epoch : int
+        The 1-based optimizer step and epoch at which the value appeared.
     stage : {"forward", "loss", "gradient"}
-        Where in the step it was detected.
+        Where in the step it came from.
     where : str
         The first layer or parameter found non-finite (``"3:Dense(256, 256)"``,
         ``"parameter '4.W'"``, ``"loss"``...).
@@ -95,14 +103,10 @@ class EpochLog(NamedTuple):
 
     Attributes
     ----------
-    epoch : int
-        1-based epoch number.
-    step : int
-        Optimizer steps taken so far.
-    loss : float
-        Training loss averaged over the epoch's mini-batches.
-    accuracy : float
-        Training accuracy over the epoch's mini-batches (``nan`` for regression losses).
+    epoch, step : int
+        The 1-based epoch, and the optimizer steps taken so far.
+    loss, accuracy : float
+        Over the epoch's mini-batches (accuracy ``nan`` for regression losses).
     val_loss, val_accuracy : float
         Validation metrics (``nan`` without validation data).
     net : Sequential
@@ -135,32 +139,24 @@ class History:
     Attributes
     ----------
     steps : ndarray of int, shape (n_records,)
-        The 1-based optimizer steps at which the per-step quantities below were recorded
-        (every ``record_every`` steps, starting with step 1).
-    loss : ndarray of shape (n_records,)
-        Mini-batch loss at those steps, before the update.
-    grad_norm : ndarray of shape (n_records,)
-        Global norm of all parameter gradients, before clipping.
+        The 1-based steps at which the per-step quantities were recorded (every
+        ``record_every`` steps, from step 1).
+    loss, grad_norm : ndarray of shape (n_records,)
+        The mini-batch loss before the update, and the global gradient norm before clipping.
     layer_names : list of str
         Dense layers, as :func:`vanishing.diagnostics.dense_layer_names`.
-    weight_grad_norms : ndarray of shape (n_records, n_dense) or None
-        :math:`\\lVert \\partial L/\\partial W \\rVert_F` per Dense layer (``record_layers``).
-    delta_norms : ndarray of shape (n_records, n_dense) or None
+    weight_grad_norms, delta_norms : ndarray of shape (n_records, n_dense) or None
+        :math:`\\lVert \\partial L/\\partial W \\rVert_F` and
         :math:`\\lVert \\partial L/\\partial z \\rVert_F` per Dense layer (``record_layers``).
-    epoch_loss : ndarray of shape (n_epochs,)
-        Training loss averaged over each epoch's mini-batches (weighted by batch size).
-    epoch_accuracy : ndarray of shape (n_epochs,) or None
-        Training accuracy over each epoch's mini-batches (classification losses only).
+    epoch_loss, epoch_accuracy : ndarray of shape (n_epochs,)
+        Over each epoch's mini-batches, weighted by batch size (accuracy for
+        classification only, else None).
     val_loss, val_accuracy : ndarray of shape (n_epochs,) or None
-        Validation loss and accuracy after each epoch (``val_accuracy`` for classification).
-    n_steps : int
-        Optimizer steps taken.
-    stopped_early : bool
-        Whether a callback stopped training.
-    seconds : float
-        Wall time of the whole run.
+        After each epoch, with validation data (accuracy for classification).
+    n_steps, stopped_early, seconds
+        Steps taken, whether a callback stopped training, wall time.
     optimizer_state : Any
-        Final optimizer state, to continue training with the same optimizer.
+        The final optimizer state, to continue training with the same optimizer.
 
     Examples
     --------
@@ -202,7 +198,6 @@ class History:
 
         Examples
         --------
-        >>> import numpy as np
         >>> from vanishing.network import MLP
         >>> X = np.random.default_rng(0).standard_normal((64, 3))
         >>> h = train(MLP([3, 8, 2], rng=0), X, (X[:, 0] > 0).astype(int), epochs=2, rng=0)
@@ -265,7 +260,7 @@ def _n_correct(out: Array, y: np.ndarray) -> int:
 
 def _check_xy(X: ArrayLike, y: ArrayLike, names: tuple[str, str]) -> tuple[Array, np.ndarray]:
     X_arr = check_array(X, names[0], ndim=2, shape_hint="(n_samples, n_features)")
-    y_arr = np.asarray(y)
+    y_arr = check_array(y, names[1], dtype_kind=None)  # scanned once, not at every step
     if y_arr.ndim == 0 or y_arr.shape[0] != X_arr.shape[0]:
         raise ValueError(
             f"{names[1]} must have one entry per row of {names[0]} ({X_arr.shape[0]}), "
@@ -279,32 +274,12 @@ def _check_xy(X: ArrayLike, y: ArrayLike, names: tuple[str, str]) -> tuple[Array
 def accuracy(net: Sequential, X: ArrayLike, labels: ArrayLike) -> float:
     """Fraction of samples whose predicted class matches `labels` (inference mode).
 
-    Parameters
-    ----------
-    net : Sequential
-        A classifier returning logits: one column per class (prediction = arg max), or a
-        single column for a binary task (prediction = logit > 0).
-    X : array_like of shape (n_samples, n_features)
-        Inputs.
-    labels : array_like
-        Class indices ``(n_samples,)``, one-hot rows ``(n_samples, n_classes)``, or 0/1
-        targets for a single-logit network.
-
-    Returns
-    -------
-    float
-        Accuracy in [0, 1].
-
-    Raises
-    ------
-    TypeError
-        If `net` is not a Sequential.
-    ValueError
-        If `X` and `labels` have different numbers of samples.
+    `net` returns logits: one column per class (prediction = arg max), or one column for a
+    binary task (prediction = logit > 0). `labels` are class indices, one-hot rows, or 0/1
+    targets for a single logit.
 
     Examples
     --------
-    >>> import numpy as np
     >>> from vanishing.layers import Dense
     >>> from vanishing.network import Sequential
     >>> net = Sequential([Dense(2, 2, init="zeros")])
@@ -328,35 +303,11 @@ def evaluate(
 ) -> float:
     """Loss of `net` on a data set, in inference mode.
 
-    Parameters
-    ----------
-    net : Sequential
-        The network.
-    X : array_like of shape (n_samples, n_features)
-        Inputs.
-    y : array_like
-        Targets in the form the loss expects.
-    loss : str or callable, default "softmax_cross_entropy"
-        A name for :func:`vanishing.losses.get_loss` or ``loss(output, y) -> (value, grad)``.
-    batch_size : int, optional
-        Evaluate in chunks of this size (to bound memory) and average the chunk losses
-        weighted by their size, which is exact for losses that average over samples.
-
-    Returns
-    -------
-    float
-        The loss.
-
-    Raises
-    ------
-    TypeError
-        If `net` is not a Sequential or `loss` is neither a name nor a callable.
-    ValueError
-        If `X` and `y` have different numbers of samples.
+    With `batch_size`, in chunks of that size (to bound memory), averaged weighted by their
+    size: exact for losses that average over samples.
 
     Examples
     --------
-    >>> import numpy as np
     >>> from vanishing.layers import Dense
     >>> from vanishing.network import Sequential
     >>> net = Sequential([Dense(3, 4, init="zeros")])   # uniform over 4 classes
@@ -377,85 +328,114 @@ def evaluate(
 
 
 # --------------------------------------------------------------------------------------
-# non-finite diagnosis
+# one step, and where a non-finite value came from
 # --------------------------------------------------------------------------------------
-def _first_bad_param(params: Mapping[str, np.ndarray], keys: Sequence[str]) -> str | None:
-    for key in keys:
-        if not np.isfinite(params[key]).all():
-            return key
-    return None
+class _StepLog(NamedTuple):
+    loss: float
+    grad_norm: float  # before clipping
+    weight_norms: list[float]  # per Dense layer, when asked for
+    delta_norms: list[float]
 
 
-def _forward_failure(
-    net: Sequential, cache: ForwardCache | None, step: int, epoch: int
-) -> NonFiniteError:
-    bad_param = _first_bad_param(net.params, list(net.params))
-    if bad_param is not None:
-        where = f"parameter {bad_param!r}"
-        detail = f"parameter {bad_param!r} is no longer finite (a previous update blew it up)"
-    else:
-        where = "input"
-        detail = "the input batch is not finite"
-        if cache is not None:
-            for i, out in enumerate(cache.outputs):
-                if not np.isfinite(out).all():
-                    where = net.layer_names[i]
-                    detail = f"the output of layer {where} is the first that is not finite"
-                    break
-    return NonFiniteError(
-        f"non-finite forward pass at step {step} (epoch {epoch}): {detail}",
-        step=step,
-        epoch=epoch,
-        stage="forward",
-        where=where,
-    )
-
-
-def _gradient_failure(
+def _train_step(
     net: Sequential,
+    xb: Array,
+    yb: np.ndarray,
+    loss_fn: LossFn,
+    opt: Optimizer[Any],
+    state: Any,
+    *,
+    clip: float | None,
+    layers: bool,
+    step: int,
+    epoch: int,
+) -> tuple[_StepLog, Array, Any]:
+    """Forward, loss, backward, global norm, clipping and the in-place update of one batch.
+
+    Nothing is scanned for ``nan``/``inf``: a finite loss and a finite global gradient norm
+    prove every gradient finite (:func:`vanishing.clipping.global_norm`); only when one of
+    them is not does :func:`_non_finite_error` look for the source.
+    """
+    with np.errstate(over="ignore", invalid="ignore"), skip_finite_checks():
+        out, cache = net.forward(xb, training=True)
+        value, dout = loss_fn(out, yb)
+        value = float(value)
+        back = net.backward(cache, dout) if math.isfinite(value) else None
+    grad_norm = _norm(back.grads.values()) if back is not None else math.nan
+    if back is None or not math.isfinite(grad_norm):
+        raise _non_finite_error(net, cache, back, value, step=step, epoch=epoch)
+    log = _StepLog(value, grad_norm, [], [])
+    if layers:
+        log.weight_norms.extend(weight_gradient_norms(net, back.grads).values())
+        log.delta_norms.extend(delta_norms(net, back).values())
+    if clip is not None and (coef := _coefficient(grad_norm, clip)) < 1.0:
+        for g in back.grads.values():
+            g *= coef
+    with skip_finite_checks():  # the finite norm proved them finite
+        state = opt.step(net.params, back.grads, state)
+    return log, out, state
+
+
+def _first_bad(arrays: Mapping[str, np.ndarray], keys: Sequence[str]) -> str | None:
+    return next((key for key in keys if not np.isfinite(arrays[key]).all()), None)
+
+
+def _non_finite_error(
+    net: Sequential,
+    cache: ForwardCache,
     back: NetworkGradients | None,
-    grads: Mapping[str, np.ndarray] | None,
+    loss: float,
+    *,
     step: int,
     epoch: int,
 ) -> NonFiniteError:
-    where = "unknown"
-    detail = "a gradient is not finite"
-    if back is not None:
-        # deltas[i] = dL/d outputs[i]; walk from the output side to find where it broke
-        n = len(net.layers)
-        for i in range(n - 1, -1, -1):
-            if not np.isfinite(back.deltas[i]).all():
-                where = "the loss gradient" if i == n - 1 else net.layer_names[i + 1]
-                detail = (
-                    f"dL/d(output of layer {net.layer_names[i]}) is the first non-finite "
-                    f"back-propagated gradient, produced by {where}"
-                )
-                break
+    """Name where a ``nan``/``inf`` came from, once the loss or the gradient norm says there is one.
+
+    In the order of the step: a parameter an earlier update blew up, the first layer whose
+    output is not finite, the loss, the first layer whose back-propagated gradient is
+    not (walking from the output), and the first non-finite parameter gradient.
+    """
+    stage, where, detail = "forward", "", ""
+    bad = _first_bad(net.params, list(net.params))
+    if bad is not None:
+        where = f"parameter {bad!r}"
+        detail = f"parameter {bad!r} is no longer finite (a previous update blew it up)"
+    elif (i := next((i for i, o in enumerate(cache.outputs) if not np.isfinite(o).all()), -1)) >= 0:
+        where = net.layer_names[i]
+        detail = f"the output of layer {where} is the first that is not finite"
+    elif back is None:
+        return NonFiniteError(
+            f"non-finite loss {loss} at step {step} (epoch {epoch}) although the network "
+            "output is finite",
+            step=step,
+            epoch=epoch,
+            stage="loss",
+            where="loss",
+        )
+    else:
+        stage, n = "gradient", len(net.layers)
+        i = next((i for i in range(n - 1, -1, -1) if not np.isfinite(back.deltas[i]).all()), -1)
+        if i >= 0:  # deltas[i] = dL/d outputs[i] is made by layer i + 1 (or the loss)
+            where = "the loss gradient" if i == n - 1 else net.layer_names[i + 1]
+            detail = (
+                f"dL/d(output of layer {net.layer_names[i]}) is the first non-finite "
+                f"back-propagated gradient, produced by {where}"
+            )
         else:
-            if grads is not None:
-                bad = _first_bad_param(grads, list(reversed(list(grads))))
-                if bad is not None:
-                    where = f"parameter {bad!r}"
-                    detail = (
-                        f"the gradient of parameter {bad!r} overflowed although the "
-                        "back-propagated deltas are finite"
-                    )
+            bad = _first_bad(back.grads, list(reversed(back.grads)))
+            where = f"parameter {bad!r}"
+            detail = (
+                f"the gradient of parameter {bad!r} overflowed although the back-propagated "
+                "deltas are finite"
+            )
+    what = "forward pass" if stage == "forward" else "gradient"
     return NonFiniteError(
-        f"non-finite gradient at step {step} (epoch {epoch}): {detail}",
+        f"non-finite {what} at step {step} (epoch {epoch}): {detail}",
         step=step,
         epoch=epoch,
-        stage="gradient",
+        stage=stage,
         where=where,
     )
-
-
-def _sumsq(g: np.ndarray) -> float:
-    """Sum of squares as a Python float (BLAS dot; float64 fallback on float32 overflow)."""
-    s = float(np.vdot(g, g))
-    if math.isinf(s) and g.dtype != np.float64 and np.isfinite(g).all():
-        g64 = g.astype(np.float64)
-        s = float(np.vdot(g64, g64))
-    return s
 
 
 # --------------------------------------------------------------------------------------
@@ -481,62 +461,39 @@ def train(
 ) -> History:
     r"""Train `net` in place with mini-batch gradient descent and record the gradients.
 
+    `X` is cast once to the network's dtype. Accuracy is recorded for the losses
+    ``softmax_cross_entropy`` and ``binary_cross_entropy_with_logits``.
+
     Parameters
     ----------
-    net : Sequential
-        The network; its parameters are updated in place.
-    X : array_like of shape (n_samples, n_features)
-        Training inputs (cast once to the network's dtype).
-    y : array_like
-        Training targets in the form the loss expects (class indices or one-hot rows for
-        softmax cross-entropy).
-    loss : str or callable, default "softmax_cross_entropy"
-        A name for :func:`vanishing.losses.get_loss`, or ``loss(output, y) -> (value, grad)``
-        with ``grad`` the gradient of the mean loss with respect to ``output``. Accuracy is
-        recorded for ``softmax_cross_entropy`` and ``binary_cross_entropy_with_logits``.
     optimizer : Optimizer, optional
-        Any optimizer of :mod:`vanishing.optimizers`; default ``Adam()`` (lr ``1e-3``). Its
-        in-place ``step`` updates the parameters.
+        Any optimizer of :mod:`vanishing.optimizers` (default ``Adam()``, lr ``1e-3``).
     epochs : int, default 10
         Passes over the training set.
     batch_size : int or None, default 32
-        Mini-batch size; ``None`` (or a value ``>= n_samples``) for full-batch gradient
-        descent (no shuffling, no copies), ``1`` for plain stochastic gradient descent. The
-        last batch of an epoch may be smaller.
+        ``None`` (or ``>= n_samples``) for full-batch gradient descent (no shuffling, no
+        copies), ``1`` for plain SGD. The last batch of an epoch may be smaller.
     rng : numpy.random.Generator or int, optional
         Randomness for shuffling the samples at every epoch.
     clip_norm : float, optional
         Clip the global gradient norm to this value before each update, exactly as
-        :func:`vanishing.clipping.clip_by_global_norm` (coefficient
-        :math:`\min(1, c/(\lVert g\rVert + 10^{-6}))`), in place.
+        :func:`vanishing.clipping.clip_by_global_norm` (in place).
     record_every : int, default 1
         Record the per-step quantities every this many steps (step 1 always).
     record_layers : bool, default False
-        Also record per-Dense-layer weight-gradient and delta norms at those steps. Cheap
-        for plain networks; with residual blocks their inner deltas cost one more backward
-        pass through the blocks.
+        Also record each Dense layer's weight-gradient and delta norms at those steps.
     callbacks : sequence of callable, optional
-        Each is called as ``callback(log)`` with an :class:`EpochLog` after every epoch;
-        returning ``True`` stops training.
+        ``callback(log)`` with an :class:`EpochLog` after every epoch; ``True`` stops.
     X_val, y_val : array_like, optional
         Validation data, evaluated (inference mode) after every epoch.
     verbose : bool, default False
         Print one line per epoch.
 
-    Returns
-    -------
-    History
-        The recorded quantities.
-
     Raises
     ------
     NonFiniteError
-        If a forward output, the loss or a gradient becomes ``nan`` or ``inf``; the message
-        names the step, the epoch and the first layer or parameter concerned.
-    TypeError
-        For a `net` that is not a Sequential, or a bad `loss` or `optimizer`.
-    ValueError
-        For inconsistent shapes or non-positive sizes.
+        When the loss or the global gradient norm is ``nan`` or ``inf``, naming the step,
+        the epoch and where it came from (a layer or parameter, forward or backward).
 
     See Also
     --------
@@ -557,7 +514,6 @@ def train(
 
     Examples
     --------
-    >>> import numpy as np
     >>> from vanishing.network import MLP
     >>> from vanishing.optimizers import SGD
     >>> X = np.random.default_rng(0).standard_normal((100, 4))
@@ -599,136 +555,70 @@ def train(
         if not callable(cb):
             raise TypeError(f"callbacks[{i}] must be callable, got {type(cb).__name__}")
 
-    names = dense_layer_names(net)
-    keys = list(net.params)
-    w_keys = [f"{name}.W" for name in names]
-    plain = all("." not in name for name in names)  # no Dense layers inside blocks
-    dense_idx = [int(name) for name in names] if plain else []
-
-    rec_steps: list[int] = []
-    rec_loss: list[float] = []
-    rec_gnorm: list[float] = []
-    rec_w: list[list[float]] = []
-    rec_d: list[list[float]] = []
-    ep_loss: list[float] = []
-    ep_acc: list[float] = []
-    val_loss: list[float] = []
-    val_acc: list[float] = []
+    records: list[tuple[int, _StepLog]] = []
+    epoch_logs: list[EpochLog] = []
     state = opt.init(net.params)
     step = 0
     stopped = False
     for epoch in range(1, epochs + 1):
-        if bs >= n:
-            batches: Sequence[Any] = [None]
-        else:
-            perm = generator.permutation(n)
-            batches = [perm[s : s + bs] for s in range(0, n, bs)]
         loss_sum = 0.0
         correct = 0
-        for idx in batches:
+        order = None if bs >= n else generator.permutation(n)
+        for start in range(0, n, bs):
             step += 1
-            if idx is None:
-                xb, yb = X_arr, y_arr
-            else:
-                xb, yb = X_arr[idx], y_arr[idx]
-            # ---- forward
-            cache: ForwardCache | None = None
-            try:
-                with np.errstate(over="ignore", invalid="ignore"):
-                    out, cache = net.forward(xb, training=True)
-            except ValueError as exc:
-                err = _forward_failure(net, None, step, epoch)
-                if err.where != "input":
-                    raise err from exc
-                raise
-            if not np.isfinite(out).all():
-                raise _forward_failure(net, cache, step, epoch)
-            # ---- loss
-            value, dout = loss_fn(out, yb)
-            value = float(value)
-            if not math.isfinite(value):
-                raise NonFiniteError(
-                    f"non-finite loss {value} at step {step} (epoch {epoch}) although the "
-                    "network output is finite",
-                    step=step,
-                    epoch=epoch,
-                    stage="loss",
-                    where="loss",
-                )
-            m = xb.shape[0]
-            loss_sum += value * m
-            if task is not None:
-                correct += _n_correct(out, yb)
-            # ---- backward
-            back: NetworkGradients | None = None
-            try:
-                with np.errstate(over="ignore", invalid="ignore"):
-                    back = net.backward(cache, dout)
-            except ValueError as exc:
-                raise _gradient_failure(net, None, None, step, epoch) from exc
-            grads = back.grads
-            sq = {k: _sumsq(grads[k]) for k in keys}
-            total = math.fsum(sq.values())
-            if math.isfinite(total):
-                gnorm = math.sqrt(total)
-            elif _first_bad_param(grads, keys) is not None:
-                raise _gradient_failure(net, back, grads, step, epoch)
-            else:  # finite entries whose squares overflow: take the norm with rescaling
-                gnorm = global_norm(grads)
-            # ---- record
-            if (step - 1) % record_every == 0:
-                rec_steps.append(step)
-                rec_loss.append(value)
-                rec_gnorm.append(gnorm)
-                if record_layers:
-                    rec_w.append([math.sqrt(sq[k]) for k in w_keys])
-                    if plain:
-                        rec_d.append([math.sqrt(_sumsq(back.deltas[i])) for i in dense_idx])
-                    else:
-                        rec_d.append(list(delta_norms(net, back, cache).values()))
-            # ---- clip and update
-            if clip is not None:
-                coef = clip / (gnorm + 1e-6)
-                if coef < 1.0:
-                    for g in grads.values():
-                        g *= coef
-            state = opt.step(net.params, grads, state)
-        ep_loss.append(loss_sum / n)
-        ep_acc.append(correct / n if task is not None else math.nan)
+            idx = None if order is None else order[start : start + bs]
+            xb, yb = (X_arr, y_arr) if idx is None else (X_arr[idx], y_arr[idx])
+            record = (step - 1) % record_every == 0
+            log, out, state = _train_step(
+                net,
+                xb,
+                yb,
+                loss_fn,
+                opt,
+                state,
+                clip=clip,
+                layers=record and record_layers,
+                step=step,
+                epoch=epoch,
+            )
+            loss_sum += log.loss * xb.shape[0]
+            correct += _n_correct(out, yb) if task is not None else 0
+            if record:
+                records.append((step, log))
+        val_loss = val_acc = math.nan
         if has_val:
             v_out = net.forward(Xv, training=False)[0]
             if np.isfinite(v_out).all():
-                val_loss.append(float(loss_fn(v_out, yv)[0]))
-            else:
-                val_loss.append(math.nan)
-            val_acc.append(_n_correct(v_out, yv) / Xv.shape[0] if task is not None else math.nan)
-        log = EpochLog(
-            epoch,
-            step,
-            ep_loss[-1],
-            ep_acc[-1],
-            val_loss[-1] if has_val else math.nan,
-            val_acc[-1] if has_val else math.nan,
-            net,
-        )
+                val_loss = float(loss_fn(v_out, yv)[0])
+            if task is not None:
+                val_acc = _n_correct(v_out, yv) / Xv.shape[0]
+        accuracy_ = correct / n if task is not None else math.nan
+        epoch_logs.append(EpochLog(epoch, step, loss_sum / n, accuracy_, val_loss, val_acc, net))
         if verbose:
-            print(_format_log(log, task is not None, has_val))
-        if any([bool(cb(log)) for cb in callbacks]):
+            print(_format_log(epoch_logs[-1], task is not None, has_val))
+        if any([bool(cb(epoch_logs[-1])) for cb in callbacks]):
             stopped = True
             break
+    names = dense_layer_names(net)
 
-    n_dense = len(names)
+    def per_layer(field: str) -> Array | None:
+        rows = [getattr(log, field) for _, log in records]
+        return np.array(rows).reshape(-1, len(names)) if record_layers else None
+
+    def per_epoch(field: str, kept: bool) -> Array | None:
+        return np.array([getattr(log, field) for log in epoch_logs]) if kept else None
+
     return History(
-        steps=np.array(rec_steps, dtype=np.int64),
-        loss=np.array(rec_loss),
-        grad_norm=np.array(rec_gnorm),
+        steps=np.array([s for s, _ in records], dtype=np.int64),
+        loss=np.array([log.loss for _, log in records]),
+        grad_norm=np.array([log.grad_norm for _, log in records]),
         layer_names=names,
-        weight_grad_norms=np.array(rec_w).reshape(-1, n_dense) if record_layers else None,
-        delta_norms=np.array(rec_d).reshape(-1, n_dense) if record_layers else None,
-        epoch_loss=np.array(ep_loss),
-        epoch_accuracy=np.array(ep_acc) if task is not None else None,
-        val_loss=np.array(val_loss) if has_val else None,
-        val_accuracy=np.array(val_acc) if has_val and task is not None else None,
+        weight_grad_norms=per_layer("weight_norms"),
+        delta_norms=per_layer("delta_norms"),
+        epoch_loss=np.array([log.loss for log in epoch_logs]),
+        epoch_accuracy=per_epoch("accuracy", task is not None),
+        val_loss=per_epoch("val_loss", has_val),
+        val_accuracy=per_epoch("val_accuracy", has_val and task is not None),
         n_steps=step,
         stopped_early=stopped,
         seconds=time.perf_counter() - t_start,
