@@ -204,10 +204,10 @@ def _check_grads(grads: Any, params: Mapping[str, np.ndarray]) -> Params:
     overflow of the sum, pays for the full scan that names the parameter and the entry.
     """
     out = check_like_params(grads, params, "grads", finite=False)
+    with np.errstate(over="ignore", invalid="ignore"):
+        sums = {key: float(g.sum()) for key, g in out.items()}
     for key, g in out.items():
-        with np.errstate(over="ignore", invalid="ignore"):
-            total = float(g.sum())
-        if not math.isfinite(total):
+        if not math.isfinite(sums[key]):
             check_array(g, f"grads[{key!r}]")  # raises for a non-finite entry, not an overflow
         out[key] = g.astype(params[key].dtype, copy=False)
     return out
