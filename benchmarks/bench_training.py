@@ -15,7 +15,14 @@ The method cannot flatter either side:
   ratios;
 - the **peak memory of one step**: the process's peak resident set size is reset
   (``/proc/self/clear_refs``) before one step and read after it, minus the resident size
-  before (Linux only; ``-`` elsewhere).
+  before (Linux only; ``-`` elsewhere), and the **page faults per step** (minor faults over
+  the timed steps): memory the allocator gave back to the system and has to fault in again;
+- the machine's load average, before and after, since a busy machine slows both sides.
+
+``--keep-freed-memory`` runs both workers with glibc's trim and mmap thresholds raised
+(``MALLOC_TRIM_THRESHOLD_``, ``MALLOC_MMAP_THRESHOLD_``), so that memory freed at the end of a
+step is kept for the next one instead of being returned and faulted in again: a diagnosis of
+how much of a step the page faults cost, not the default measurement.
 
 In one process the two would not be independent: after each NumPy call OpenBLAS's threads
 spin for a while and take the cores PyTorch's next step needs, which made PyTorch look 2x
@@ -27,6 +34,7 @@ Usage::
     python benchmarks/bench_training.py --rounds 5 --steps 300
     python benchmarks/bench_training.py --profile       # plus where the NumPy time goes
     python benchmarks/bench_training.py --threads 1
+    python benchmarks/bench_training.py --keep-freed-memory   # without the page faults
 """
 
 from __future__ import annotations
@@ -37,6 +45,7 @@ import io
 import json
 import os
 import pstats
+import resource
 import statistics
 import subprocess
 import sys
@@ -63,6 +72,11 @@ def _parse() -> argparse.Namespace:
         "--threads", type=int, default=default_threads, help="BLAS / torch threads (all cores)"
     )
     parser.add_argument("--profile", action="store_true", help="print a cProfile summary")
+    parser.add_argument(
+        "--keep-freed-memory",
+        action="store_true",
+        help="raise glibc's trim/mmap thresholds in both workers (diagnosis of page faults)",
+    )
     parser.add_argument("--worker", choices=("numpy", "torch"), help=argparse.SUPPRESS)
     parser.add_argument("--dtype", choices=("float32", "float64"), help=argparse.SUPPRESS)
     parser.add_argument("--optimizer", choices=("sgd", "adam"), help=argparse.SUPPRESS)
@@ -108,20 +122,28 @@ def step_peak_mb(step: Callable[[], Any]) -> float | None:
 
 
 def run_worker(framework: str, dtype: str, optimizer: str, steps: int, warmup: int) -> dict:
-    """Time one framework in this process: median step in ms and the peak memory of a step."""
+    """Time one framework in this process: median step (ms), peak memory and page faults."""
     step = (
         numpy_step(np.dtype(dtype).type, optimizer)
         if framework == "numpy"
         else torch_step(dtype, optimizer, int(os.environ["OMP_NUM_THREADS"]))
     )
+    if step is None:
+        raise SystemExit("PyTorch is not installed")
     for _ in range(warmup):
         step()
     times = []
+    faults_before = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
     for _ in range(steps):
         t0 = time.perf_counter()
         step()
         times.append(time.perf_counter() - t0)
-    return {"median_ms": 1e3 * statistics.median(times), "peak_mb": step_peak_mb(step)}
+    faults = resource.getrusage(resource.RUSAGE_SELF).ru_minflt - faults_before
+    return {
+        "median_ms": 1e3 * statistics.median(times),
+        "peak_mb": step_peak_mb(step),
+        "faults": faults / steps,
+    }
 
 
 def measure(framework: str, dtype: str, optimizer: str) -> dict:
@@ -130,7 +152,10 @@ def measure(framework: str, dtype: str, optimizer: str) -> dict:
     cmd = [sys.executable, __file__, "--worker", framework, "--dtype", dtype]
     cmd += ["--optimizer", optimizer, "--steps", str(ARGS.steps), "--warmup", str(ARGS.warmup)]
     cmd += ["--threads", str(ARGS.threads)]
-    out = subprocess.run(cmd, capture_output=True, text=True, check=True)
+    env = dict(os.environ)
+    if ARGS.keep_freed_memory:
+        env.update(MALLOC_TRIM_THRESHOLD_=str(1 << 30), MALLOC_MMAP_THRESHOLD_=str(1 << 30))
+    out = subprocess.run(cmd, capture_output=True, text=True, check=True, env=env)
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
@@ -224,6 +249,14 @@ def _has_torch() -> bool:
     return True
 
 
+def load_average() -> str:
+    """The 1, 5 and 15 minute load averages, or "-" where the system has none."""
+    try:
+        return " ".join(f"{x:.2f}" for x in os.getloadavg())
+    except OSError:
+        return "-"
+
+
 def main() -> int:
     assert ARGS is not None
     if ARGS.worker:
@@ -238,13 +271,19 @@ def main() -> int:
         f"{ARGS.threads} thread(s) for both. Method: each framework alone in its own process, "
         f"rounds alternating (ours, PyTorch, PyTorch, ours, ...), per process the median of "
         f"{ARGS.steps} steps after {ARGS.warmup} warm-up; median over {ARGS.rounds} rounds. "
-        "Peak: extra resident memory during one step."
+        "Peak: extra resident memory during one step; faults: minor page faults per step."
+        + (
+            " Both workers keep freed memory (MALLOC_TRIM_THRESHOLD_, MALLOC_MMAP_THRESHOLD_)."
+            if ARGS.keep_freed_memory
+            else ""
+        )
     )
+    print(f"load average before: {load_average()} ({os.cpu_count()} cores)")
     if len(frameworks) == 1:
         print("PyTorch is not installed: timing vanishing alone (pip install torch).")
     header = (
         f"{'dtype':8s} {'optimizer':9s} {'numpy ms':>9s} {'torch ms':>9s} {'ratio':>6s} "
-        f"{'rounds':>11s} {'numpy MB':>9s} {'torch MB':>9s}"
+        f"{'rounds':>11s} {'numpy MB':>9s} {'torch MB':>9s} {'faults':>13s}"
     )
     print(header)
     print("-" * len(header))
@@ -256,6 +295,7 @@ def main() -> int:
                 runs[name].append(measure(name, dtype, optimizer))
         med = {n: statistics.median(x["median_ms"] for x in runs[n]) for n in frameworks}
         peak = {n: max((x["peak_mb"] or 0.0) for x in runs[n]) for n in frameworks}
+        faults = {n: statistics.median(x["faults"] for x in runs[n]) for n in frameworks}
         if len(frameworks) == 1:
             print(f"{dtype:8s} {optimizer:9s} {med['numpy']:9.2f} {'-':>9s}")
             continue
@@ -264,8 +304,10 @@ def main() -> int:
         worst = max(worst, ratio)
         print(
             f"{dtype:8s} {optimizer:9s} {med['numpy']:9.2f} {med['torch']:9.2f} {ratio:6.2f} "
-            f"{min(ratios):5.2f}-{max(ratios):<5.2f} {peak['numpy']:9.1f} {peak['torch']:9.1f}"
+            f"{min(ratios):5.2f}-{max(ratios):<5.2f} {peak['numpy']:9.1f} {peak['torch']:9.1f} "
+            f"{faults['numpy']:6.0f}/{faults['torch']:<6.0f}"
         )
+    print(f"load average after: {load_average()}")
     if worst:
         print(f"worst numpy/torch ratio: {worst:.2f} (target <= {TARGET})")
     if ARGS.profile:

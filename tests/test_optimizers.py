@@ -374,6 +374,18 @@ class TestInputErrors:
             self.opt.step(self.params, grads, self.state)
         np.testing.assert_array_equal(self.params["W"], before)
 
+    def test_non_finite_entry_named_and_overflowing_sum_accepted(self) -> None:
+        grads = dict(self.grads, b=np.array([1.0, -np.inf]))
+        with pytest.raises(
+            ValueError, match=r"grads\['b'\] .* 0 NaN and 1 inf \(first at index \(1,\)\)"
+        ):
+            self.opt.step(self.params, grads, self.state)
+        # finite entries whose sum overflows (the cheap signal) are not an error
+        big = np.full((3, 2), np.finfo(np.float32).max, dtype=np.float32)
+        params = {"w": np.zeros((3, 2), np.float32)}
+        SGD(lr=1e-40).step(params, {"w": big}, SGD(lr=1e-40).init(params))
+        assert np.all(np.isfinite(params["w"]))
+
     def test_wrong_state_type(self) -> None:
         with pytest.raises(TypeError, match="state must be a AdamState from Adam.init, got"):
             self.opt.step(self.params, self.grads, SGD(lr=0.1, momentum=0.9).init(self.params))  # type: ignore[arg-type]

@@ -10,7 +10,10 @@ Every layer follows one small protocol:
   keyed like ``params``.
 
 Nothing is stored on the layer between the two passes and nothing accumulates: call forward,
-then backward with its cache. Shapes are ``(n_samples, n_features)`` throughout.
+then backward with its cache. Shapes are ``(n_samples, n_features)`` throughout. Shared
+constructor arguments: ``rng`` (a :class:`numpy.random.Generator` or a seed) draws the
+weights; ``dtype`` (``float64`` by default, or ``float32``) is kept by every array a layer
+makes.
 
 >>> import numpy as np
 >>> rng = np.random.default_rng(0)
@@ -61,8 +64,6 @@ class Backward(Protocol):
     :class:`LayerGradients` for single layers; a network's
     :class:`~vanishing.network.NetworkGradients` adds the per-layer deltas.
 
-    Examples
-    --------
     >>> back = ActivationLayer("relu").backward(np.array([[1.0, -1.0]]), np.ones((1, 2)))
     >>> back.dx
     array([[1., 0.]])
@@ -82,21 +83,12 @@ class Backward(Protocol):
 
 
 class LayerGradients(NamedTuple):
-    """What a layer's backward pass returns.
+    """What a layer's backward pass returns: ``dx`` (:math:`\\partial L/\\partial x`, the ``dy``
+    of the layer below), ``grads`` (:math:`\\partial L/\\partial \\theta`, keyed like
+    ``params``) and, for a layer holding others (:class:`Residual`), ``named_deltas``: the
+    gradient with respect to each inner layer's output, keyed by its path (``"block"``,
+    ``"block.0"``...; empty otherwise).
 
-    Attributes
-    ----------
-    dx : ndarray
-        :math:`\\partial L/\\partial x`, the gradient with respect to the layer's input; it is
-        the ``dy`` of the layer below.
-    grads : dict of str to ndarray
-        :math:`\\partial L/\\partial \\theta` for every entry of the layer's ``params``.
-    named_deltas : mapping of str to ndarray, default empty
-        For a layer holding others (:class:`Residual`): the gradient with respect to each
-        inner layer's output, keyed by its path (``"block"``, ``"block.0"``...).
-
-    Examples
-    --------
     >>> back = Dense(2, 1, init="zeros").backward(np.ones((3, 2)), np.ones((3, 1)))
     >>> back.dx.shape, sorted(back.grads)
     ((3, 2), ['W', 'b'])
@@ -110,8 +102,6 @@ class LayerGradients(NamedTuple):
 class Layer(ABC):
     """Base class: trainable ``params`` plus ``forward`` and ``backward``.
 
-    Examples
-    --------
     >>> isinstance(Dense(2, 3, rng=0), Layer)
     True
     """
@@ -161,10 +151,8 @@ class Dense(Layer):
         draws the biases.
     bias : bool, default True
         Add a bias ``b`` (zeros, unless the initializer draws it).
-    rng : numpy.random.Generator or int, optional
-        Randomness for the weights.
-    dtype : dtype, default float64
-        ``float64`` or ``float32``.
+    rng, dtype
+        As for every layer (module docstring).
 
     Notes
     -----
@@ -293,8 +281,8 @@ class BatchNorm(Layer):
     momentum : float, default 0.1
         Running statistics update ``running = (1 - momentum) running + momentum batch``
         (PyTorch's convention; the running variance uses the unbiased batch variance).
-    dtype : dtype, default float64
-        Floating dtype.
+    dtype
+        As for every layer.
 
     Notes
     -----

@@ -1,30 +1,36 @@
 r"""First-order optimizers with exactly the semantics and defaults of ``torch.optim``.
 
-Parameters and gradients are dicts mapping names to arrays, e.g.
-``{"W1": ..., "b1": ...}``. Every optimizer is an immutable (frozen) dataclass holding
-validated hyperparameters, with the optax-style pure protocol
+Parameters and gradients are dicts mapping names to arrays, e.g. ``{"W1": ..., "b1": ...}``.
+Every optimizer is a frozen dataclass of hyperparameters, validated once when it is built
+(from each field's declared range), with the optax-style pure protocol
 
-- ``state = opt.init(params)``: a named tuple of optimizer buffers (``AdamState(step, m,
-  v)``), with ``step = 0``;
-- ``new_params, new_state = opt.update(grads, state, params)``: one step, **pure**: no
-  input array is modified;
+- ``state = opt.init(params)``: a named tuple of buffers (``AdamState(step, m, v)``),
+  ``step = 0``;
+- ``new_params, new_state = opt.update(grads, state, params)``: one step; no input array
+  is modified;
 
-plus, for training loops, the in-place convenience
+and, for training loops, ``state = opt.step(params, grads, state)``: the same arithmetic
+(bit-identical results), but `params` and the buffers of `state` are updated **in place**.
+Use the returned state (its ``step`` is new). To change a hyperparameter (a learning-rate
+schedule), make a new optimizer with :func:`dataclasses.replace`, which re-validates, and
+keep the state: ``opt = dataclasses.replace(opt, lr=0.01)``.
 
-- ``state = opt.step(params, grads, state)``: the same step, but the arrays of `params`
-  and the buffers of `state` are **updated in place** (no copies). Use the returned state
-  (its ``step`` counter is new); do not reuse the old one.
+Notation and shared hyperparameters: :math:`\theta` a parameter, :math:`g_t` its gradient
+at step :math:`t = 1, 2, \dots`, every operation elementwise.
 
-``update`` and ``step`` run the same arithmetic, so they give bit-identical results.
-Hyperparameters are checked when the optimizer is built; to change one (e.g. the
-learning rate in a schedule) make a new optimizer with :func:`dataclasses.replace`, which
-re-validates, and keep the state: ``opt = dataclasses.replace(opt, lr=0.01)``.
+- ``lr``: the learning rate :math:`\eta > 0`;
+- ``eps``: :math:`\varepsilon > 0`, added to a square root in the denominator;
+- ``weight_decay``: L2 penalty :math:`\lambda \ge 0` added to the gradient,
+  :math:`g_t \leftarrow g_t + \lambda\theta_{t-1}` (:class:`AdamW` decays the weights
+  directly instead);
+- ``momentum``: :math:`\mu \in [0, 1)`.
 
-Each step: :math:`\theta` a parameter, :math:`g_t` its gradient at step
-:math:`t = 1, 2, \dots`, :math:`\eta` the learning rate, and every operation elementwise.
-As in PyTorch, the buffers have the dtype of the parameters (float32 stays float32) and
-L2 ``weight_decay`` :math:`\lambda` is added to the gradient, :math:`g_t \leftarrow g_t +
-\lambda\theta_{t-1}`, except in :class:`AdamW`, which decays the weights directly.
+A hyperparameter out of its range raises ``ValueError``, one of the wrong type
+``TypeError``. The buffers have the dtype of the parameters (float32 stays float32, and
+float64 gradients of float32 parameters are rounded to float32 first). A non-finite
+gradient raises ``ValueError`` naming the parameter, before anything is updated. The
+theory page :ref:`theory-optimizers` derives each update, relates PyTorch's momentum to the
+velocity form of other texts and lists where Keras differs.
 """
 
 from __future__ import annotations
@@ -32,7 +38,8 @@ from __future__ import annotations
 import dataclasses
 import math
 from abc import ABC, abstractmethod
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from functools import partial
 from typing import Any, ClassVar, Generic, NamedTuple, TypeVar, cast
 
 import numpy as np
@@ -64,18 +71,10 @@ Params = dict[str, np.ndarray]
 
 
 class SGDState(NamedTuple):
-    """State of :class:`SGD`.
+    """State of :class:`SGD`: the step count and the momentum buffers :math:`b`.
 
-    Attributes
-    ----------
-    step : int
-        Number of steps taken.
-    momentum_buffer : dict of str to ndarray
-        Momentum buffers :math:`b` (PyTorch's ``momentum_buffer``); empty when
-        ``momentum == 0``.
+    ``momentum_buffer`` (PyTorch's name) is empty when ``momentum == 0``.
 
-    Examples
-    --------
     >>> SGD(lr=0.1, momentum=0.9).init({"w": np.zeros(2)})
     SGDState(step=0, momentum_buffer={'w': array([0., 0.])})
     """
@@ -85,17 +84,8 @@ class SGDState(NamedTuple):
 
 
 class AdaGradState(NamedTuple):
-    """State of :class:`AdaGrad`.
+    """State of :class:`AdaGrad`: the step count and the sums :math:`s` of squared gradients.
 
-    Attributes
-    ----------
-    step : int
-        Number of steps taken.
-    sum : dict of str to ndarray
-        Running sums of squared gradients :math:`s` (PyTorch's ``sum``).
-
-    Examples
-    --------
     >>> AdaGrad().init({"w": np.zeros(1)}).step
     0
     """
@@ -105,19 +95,9 @@ class AdaGradState(NamedTuple):
 
 
 class RMSPropState(NamedTuple):
-    """State of :class:`RMSProp`.
+    """State of :class:`RMSProp`: the step count, the averages :math:`v` of squared gradients
+    and the momentum buffers :math:`b` (empty when ``momentum == 0``).
 
-    Attributes
-    ----------
-    step : int
-        Number of steps taken.
-    square_avg : dict of str to ndarray
-        Exponential moving averages :math:`v` of the squared gradients.
-    momentum_buffer : dict of str to ndarray
-        Momentum buffers :math:`b`; empty when ``momentum == 0``.
-
-    Examples
-    --------
     >>> RMSProp().init({"w": np.zeros(1)}).step
     0
     """
@@ -128,19 +108,10 @@ class RMSPropState(NamedTuple):
 
 
 class AdamState(NamedTuple):
-    """State of :class:`Adam` and :class:`AdamW`.
+    """State of :class:`Adam` and :class:`AdamW`: the step count :math:`t` of the last step
+    and the biased moment estimates :math:`m` and :math:`v` (PyTorch's ``exp_avg`` and
+    ``exp_avg_sq``).
 
-    Attributes
-    ----------
-    step : int
-        Number of steps taken (:math:`t` of the last step).
-    m : dict of str to ndarray
-        Biased first-moment estimates (PyTorch's ``exp_avg``).
-    v : dict of str to ndarray
-        Biased second-moment estimates (PyTorch's ``exp_avg_sq``).
-
-    Examples
-    --------
     >>> Adam().init({"w": np.zeros(2)}).m
     {'w': array([0., 0.])}
     """
@@ -151,6 +122,49 @@ class AdamState(NamedTuple):
 
 
 S = TypeVar("S", SGDState, AdaGradState, RMSPropState, AdamState)
+
+
+# --------------------------------------------------------------------------------------
+# hyperparameters: each field declares its check; Optimizer.__post_init__ runs them all
+# --------------------------------------------------------------------------------------
+
+
+def _hyper(check: Callable[[Any, str], Any], default: Any = dataclasses.MISSING) -> Any:
+    """A dataclass field whose value is replaced by ``check(value, name)`` when built."""
+    return dataclasses.field(default=default, metadata={"check": check})
+
+
+def _positive(default: Any = dataclasses.MISSING) -> Any:
+    return _hyper(check_positive, default)
+
+
+def _non_negative(default: float) -> Any:
+    return _hyper(partial(check_positive, allow_zero=True), default)
+
+
+def _unit(default: float, *, closed: bool = False) -> Any:
+    """A field in ``[0, 1)``, or ``[0, 1]`` when `closed`."""
+    return _hyper(partial(check_in_range, low=0.0, high=1.0, inclusive=(True, closed)), default)
+
+
+def _check_bool(value: Any, name: str) -> bool:
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name} must be a bool, got {value!r}")
+    return bool(value)
+
+
+def _check_betas(betas: Any, name: str) -> tuple[float, float]:
+    if not isinstance(betas, (tuple, list)) or len(betas) != 2:
+        raise TypeError(f"{name} must be a pair (beta1, beta2), got {betas!r}")
+    return (
+        check_in_range(betas[0], "beta1", 0.0, 1.0),
+        check_in_range(betas[1], "beta2", 0.0, 1.0),
+    )
+
+
+# --------------------------------------------------------------------------------------
+# the protocol
+# --------------------------------------------------------------------------------------
 
 
 def _zeros_like(params: Mapping[str, np.ndarray], fill: float = 0.0) -> Params:
@@ -183,18 +197,31 @@ def _check_params(params: Any, *, writeable: bool = False) -> Mapping[str, np.nd
 
 
 def _check_grads(grads: Any, params: Mapping[str, np.ndarray]) -> Params:
-    return check_like_params(grads, params, "grads")
+    """The gradients, checked against `params` and in the parameters' dtypes.
+
+    Finiteness costs one sum per array: a sum is finite only if every entry is (a NaN or an
+    infinity makes it NaN or infinite). Only a non-finite sum, a real non-finite entry or an
+    overflow of the sum, pays for the full scan that names the parameter and the entry.
+    """
+    out = check_like_params(grads, params, "grads", finite=False)
+    with np.errstate(over="ignore", invalid="ignore"):
+        sums = {key: float(g.sum()) for key, g in out.items()}
+    for key, g in out.items():
+        if not math.isfinite(sums[key]):
+            check_array(g, f"grads[{key!r}]")  # raises for a non-finite entry, not an overflow
+        out[key] = g.astype(params[key].dtype, copy=False)
+    return out
 
 
 @dataclasses.dataclass(frozen=True)
 class Optimizer(ABC, Generic[S]):
-    """Base class: the ``init`` / ``update`` / ``step`` protocol shared by all optimizers.
+    """Base class: validation of the fields and the ``init`` / ``update`` / ``step`` protocol.
 
-    Subclasses implement ``_init_state`` and the in-place ``_apply``; this class does the
-    argument checking and the copying that makes ``update`` pure.
+    A subclass declares its hyperparameters as fields with their checks (``lr: float =
+    _positive(1e-3)``), may add ``_check_together`` for constraints between fields, and
+    implements ``_init_state`` and the in-place ``_apply``; this class checks the arguments
+    and does the copying that makes ``update`` pure.
 
-    Examples
-    --------
     >>> opt = SGD(lr=0.1)
     >>> params = {"w": np.array([1.0])}
     >>> state = opt.step(params, {"w": np.array([2.0])}, opt.init(params))
@@ -204,30 +231,22 @@ class Optimizer(ABC, Generic[S]):
 
     _state_type: ClassVar[type]
 
+    def __post_init__(self) -> None:
+        for f in dataclasses.fields(self):
+            if "check" in f.metadata:  # frozen: set the normalised value past __setattr__
+                object.__setattr__(self, f.name, f.metadata["check"](getattr(self, f.name), f.name))
+        self._check_together()
+
+    def _check_together(self) -> None:
+        """Constraints between hyperparameters (none unless a subclass adds them)."""
+
     def init(self, params: Mapping[str, np.ndarray]) -> S:
-        """Create the optimizer state for `params`.
+        """Create the state for `params` (floating, finite arrays; not modified).
 
-        Parameters
-        ----------
-        params : dict of str to ndarray
-            Parameter arrays (floating dtype). They are not modified.
+        Returns a named tuple with ``step == 0`` and buffers of the parameters' shapes and
+        dtypes; raises ``TypeError`` for anything but a dict of floating ndarrays and
+        ``ValueError`` for an empty dict or non-finite values.
 
-        Returns
-        -------
-        NamedTuple
-            The optimizer's state, with ``step == 0`` and buffers of the parameters'
-            shapes and dtypes.
-
-        Raises
-        ------
-        TypeError
-            If `params` is not a dict of floating ndarrays.
-        ValueError
-            If `params` is empty or contains non-finite values.
-
-        Examples
-        --------
-        >>> import numpy as np
         >>> Adam().init({"w": np.zeros(2)})
         AdamState(step=0, m={'w': array([0., 0.])}, v={'w': array([0., 0.])})
         """
@@ -242,38 +261,16 @@ class Optimizer(ABC, Generic[S]):
         state: S,
         params: Mapping[str, np.ndarray],
     ) -> tuple[Params, S]:
-        """Take one optimization step without modifying any input.
+        """One step without modifying any input: return ``(new_params, new_state)``.
 
-        Parameters
-        ----------
-        grads : dict of str to ndarray
-            Gradients, with exactly the keys and shapes of `params`.
-        state : NamedTuple
-            State from :meth:`init` or a previous call.
-        params : dict of str to ndarray
-            Current parameters.
+        `grads` has exactly the keys and shapes of `params`; `state` comes from :meth:`init`
+        or a previous step. Raises ``TypeError`` for a wrong type (a state of another
+        optimizer included) and ``ValueError`` if keys or shapes disagree or a gradient is
+        non-finite.
 
-        Returns
-        -------
-        new_params : dict of str to ndarray
-            Updated copies of the parameters.
-        new_state : NamedTuple
-            Updated copy of the state.
-
-        Raises
-        ------
-        TypeError
-            If an argument has the wrong type (including a state of another optimizer).
-        ValueError
-            If keys or shapes disagree or a gradient is non-finite.
-
-        Examples
-        --------
-        >>> import numpy as np
         >>> opt = SGD(lr=0.1)
         >>> params = {"w": np.array([1.0, -2.0])}
-        >>> state = opt.init(params)
-        >>> new_params, state = opt.update({"w": np.array([0.5, 0.5])}, state, params)
+        >>> new_params, state = opt.update({"w": np.array([0.5, 0.5])}, opt.init(params), params)
         >>> new_params["w"], params["w"]
         (array([ 0.95, -2.05]), array([ 1., -2.]))
         """
@@ -289,37 +286,14 @@ class Optimizer(ABC, Generic[S]):
         grads: Mapping[str, Any],
         state: S,
     ) -> S:
-        """Take one optimization step, updating `params` and `state` buffers in place.
+        """One step in place: overwrite `params` and the buffers of `state`; return the new state.
 
-        Parameters
-        ----------
-        params : dict of str to ndarray
-            Parameters, overwritten with their new values.
-        grads : dict of str to ndarray
-            Gradients, with exactly the keys and shapes of `params` (not modified).
-        state : NamedTuple
-            State from :meth:`init` or a previous call; its buffers are overwritten.
+        Arguments and errors as in :meth:`update` (`grads` is not modified), plus
+        ``ValueError`` for a read-only parameter. Use the returned state for the next step.
 
-        Returns
-        -------
-        NamedTuple
-            The new state (same buffers, incremented ``step``). Use it for the next step.
-
-        Raises
-        ------
-        TypeError
-            If an argument has the wrong type (including a state of another optimizer).
-        ValueError
-            If keys or shapes disagree, a gradient is non-finite or a parameter is
-            read-only.
-
-        Examples
-        --------
-        >>> import numpy as np
         >>> opt = SGD(lr=0.1)
         >>> params = {"w": np.array([1.0, -2.0])}
-        >>> state = opt.init(params)
-        >>> state = opt.step(params, {"w": np.array([0.5, 0.5])}, state)
+        >>> state = opt.step(params, {"w": np.array([0.5, 0.5])}, opt.init(params))
         >>> params["w"], state.step
         (array([ 0.95, -2.05]), 1)
         """
@@ -363,12 +337,8 @@ class Optimizer(ABC, Generic[S]):
 
 
 def _with_weight_decay(g: np.ndarray, p: np.ndarray, weight_decay: float) -> np.ndarray:
-    """``g + weight_decay * p`` as a new array (never modifies `g`), or `g` itself."""
-    if weight_decay == 0:
-        return g
-    d = np.multiply(p, weight_decay, out=np.empty_like(p))
-    np.add(d, g, out=d, casting="same_kind")
-    return d
+    """:math:`g + \\lambda\\theta` as a new array (`g` is not modified), or `g` itself."""
+    return g + weight_decay * p if weight_decay != 0 else g
 
 
 @dataclasses.dataclass(frozen=True)
@@ -378,31 +348,16 @@ class SGD(Optimizer[SGDState]):
     Parameters
     ----------
     lr : float
-        Learning rate :math:`\eta > 0` (required, as there is no good default).
-    momentum : float, default 0.0
-        Momentum factor :math:`\mu \in [0, 1)`.
+        Required (there is no good default).
+    momentum, weight_decay : float, default 0.0
     nesterov : bool, default False
-        Use Nesterov momentum (requires ``momentum > 0`` and ``dampening == 0``).
-    weight_decay : float, default 0.0
-        L2 penalty :math:`\lambda \ge 0` added to the gradient.
-    dampening : float, default 0
+        Nesterov momentum (needs ``momentum > 0`` and ``dampening == 0``).
+    dampening : float, default 0.0
         Dampening :math:`\delta \in [0, 1]` of the momentum (rarely used).
-
-    Raises
-    ------
-    ValueError
-        If a hyperparameter is out of range, or `nesterov` is set without momentum or
-        with dampening.
-    TypeError
-        If a hyperparameter has the wrong type.
-
-    See Also
-    --------
-    Adam, RMSProp
 
     Notes
     -----
-    PyTorch's form, implemented here, keeps a buffer :math:`b` of summed gradients:
+    PyTorch's form keeps a buffer :math:`b` of summed gradients:
 
     .. math::
 
@@ -412,34 +367,12 @@ class SGD(Optimizer[SGDState]):
 
         \theta_t = \theta_{t-1} - \eta\, b_t
         \quad\text{or, with Nesterov,}\quad
-        \theta_t = \theta_{t-1} - \eta\,(g_t + \mu b_t).
+        \theta_t = \theta_{t-1} - \eta\,(g_t + \mu b_t),
 
-    Without momentum this is :math:`\theta_t = \theta_{t-1} - \eta g_t`.
-
-    **The velocity form.** Lecture notes (and Keras, and Sutskever et al. 2013) often
-    write momentum with a velocity :math:`v` that already contains the learning rate:
-
-    .. math::
-
-        v_t = \mu v_{t-1} - \eta g_t, \qquad \theta_t = \theta_{t-1} + v_t,
-        \qquad v_0 = 0.
-
-    For a *constant* learning rate and :math:`\delta = 0` the two are the same
-    algorithm, with :math:`v_t = -\eta\, b_t`. Proof by induction: for :math:`t = 1`,
-    :math:`v_1 = -\eta g_1 = -\eta b_1`. If :math:`v_{t-1} = -\eta b_{t-1}`, then
-
-    .. math::
-
-        v_t = \mu v_{t-1} - \eta g_t = -\eta(\mu b_{t-1} + g_t) = -\eta b_t,
-
-    so :math:`\theta_{t-1} + v_t = \theta_{t-1} - \eta b_t`: every iterate agrees. When
-    :math:`\eta` changes during training they differ: the velocity form keeps old
-    learning rates inside :math:`v`, PyTorch's applies the new :math:`\eta` to the whole
-    buffer at once. Keras's Nesterov variant, :math:`\theta_t = \theta_{t-1} + \mu v_t -
-    \eta g_t`, is likewise PyTorch's :math:`-\eta(g_t + \mu b_t)`.
-
-    Keras differences: ``keras.optimizers.SGD`` defaults to ``learning_rate=0.01`` (PyTorch
-    has ``lr=1e-3`` since 2.x; this class has no default) and has no dampening.
+    and :math:`\theta_t = \theta_{t-1} - \eta g_t` without momentum. For a constant
+    :math:`\eta` and :math:`\delta = 0` it is the velocity form :math:`v_t = \mu v_{t-1} -
+    \eta g_t`, :math:`\theta_t = \theta_{t-1} + v_t` with :math:`v_t = -\eta b_t` (proof
+    and the difference under a schedule in :ref:`theory-optimizers`).
 
     References
     ----------
@@ -450,7 +383,6 @@ class SGD(Optimizer[SGDState]):
 
     Examples
     --------
-    >>> import numpy as np
     >>> opt = SGD(lr=0.1, momentum=0.9)
     >>> params = {"w": np.array([1.0])}
     >>> state = opt.init(params)
@@ -460,27 +392,15 @@ class SGD(Optimizer[SGDState]):
     array([0.71])
     """
 
-    lr: float
-    momentum: float = 0.0
-    nesterov: bool = False
-    weight_decay: float = 0.0
-    dampening: float = 0.0
+    lr: float = _positive()
+    momentum: float = _unit(0.0)
+    nesterov: bool = _hyper(_check_bool, False)
+    weight_decay: float = _non_negative(0.0)
+    dampening: float = _unit(0.0, closed=True)
 
     _state_type: ClassVar[type] = SGDState
 
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "lr", check_positive(self.lr, "lr"))
-        object.__setattr__(self, "momentum", check_in_range(self.momentum, "momentum", 0.0, 1.0))
-        object.__setattr__(
-            self, "weight_decay", check_positive(self.weight_decay, "weight_decay", allow_zero=True)
-        )
-        object.__setattr__(
-            self,
-            "dampening",
-            check_in_range(self.dampening, "dampening", 0.0, 1.0, inclusive=(True, True)),
-        )
-        if not isinstance(self.nesterov, (bool, np.bool_)):
-            raise TypeError(f"nesterov must be a bool, got {self.nesterov!r}")
+    def _check_together(self) -> None:
         if self.nesterov and (self.momentum <= 0 or self.dampening != 0):
             raise ValueError(
                 "nesterov=True requires momentum > 0 and dampening == 0, got "
@@ -494,21 +414,18 @@ class SGD(Optimizer[SGDState]):
         return SGDState(0, _zeros_like(params) if self.momentum != 0 else {})
 
     def _apply(self, params: Mapping[str, np.ndarray], grads: Params, state: SGDState) -> SGDState:
-        mu, lr = self.momentum, self.lr
+        mu, dampening = self.momentum, self.dampening
         for key, p in params.items():
-            d = _with_weight_decay(grads[key], p, self.weight_decay)
+            g = _with_weight_decay(grads[key], p, self.weight_decay)
             if mu != 0:
-                buf = state.momentum_buffer[key]
+                b = state.momentum_buffer[key]
                 if state.step == 0:
-                    np.copyto(buf, d, casting="same_kind")
-                else:
-                    buf *= mu
-                    if self.dampening == 0:
-                        buf += d
-                    else:
-                        buf += d * (1.0 - self.dampening)
-                d = d + mu * buf if self.nesterov else buf
-            p -= lr * d
+                    b[...] = g  # b_1 = g_1
+                else:  # b_t = mu b_{t-1} + (1 - dampening) g_t
+                    b *= mu
+                    b += g if dampening == 0 else (1.0 - dampening) * g
+                g = g + mu * b if self.nesterov else b
+            p -= self.lr * g
         return SGDState(state.step + 1, state.momentum_buffer)
 
 
@@ -519,20 +436,10 @@ class AdaGrad(Optimizer[AdaGradState]):
     Parameters
     ----------
     lr : float, default 0.01
-        Learning rate :math:`\eta > 0`.
     eps : float, default 1e-10
-        :math:`\varepsilon > 0`, added to :math:`\sqrt{s_t}` (outside the square root).
     initial_accumulator_value : float, default 0.0
-        Initial value :math:`s_0 \ge 0` of the squared-gradient sums.
-    weight_decay : float, default 0
-        L2 penalty :math:`\lambda \ge 0` added to the gradient.
-
-    Raises
-    ------
-    ValueError
-        If a hyperparameter is out of range.
-    TypeError
-        If a hyperparameter has the wrong type.
+        The starting sums :math:`s_0 \ge 0`.
+    weight_decay : float, default 0.0
 
     See Also
     --------
@@ -546,13 +453,9 @@ class AdaGrad(Optimizer[AdaGradState]):
         \theta_t = \theta_{t-1} - \eta\, \frac{g_t}{\sqrt{s_t} + \varepsilon}.
 
     The effective step size of each coordinate shrinks like :math:`1 / \sqrt{t}` and
-    never recovers, which is why AdaGrad often stalls on long non-convex runs. The
-    first step is :math:`\eta\, g_1 / (|g_1| + \varepsilon) \approx \eta\,
-    \operatorname{sign}(g_1)` when :math:`s_0 = 0`.
-
-    Keras differences: ``keras.optimizers.Adagrad`` defaults to ``learning_rate=0.001``,
-    ``initial_accumulator_value=0.1`` and ``epsilon=1e-7``, and puts :math:`\varepsilon`
-    *inside* the root: :math:`\sqrt{s_t + \varepsilon}`.
+    never recovers, which is why AdaGrad often stalls on long non-convex runs. With
+    :math:`s_0 = 0` the first step is :math:`\eta\, g_1 / (|g_1| + \varepsilon) \approx
+    \eta\, \operatorname{sign}(g_1)`.
 
     References
     ----------
@@ -561,7 +464,6 @@ class AdaGrad(Optimizer[AdaGradState]):
 
     Examples
     --------
-    >>> import numpy as np
     >>> opt = AdaGrad(lr=0.1)
     >>> params = {"w": np.array([1.0, 1.0])}
     >>> state = opt.step(params, {"w": np.array([4.0, -0.001])}, opt.init(params))
@@ -569,26 +471,12 @@ class AdaGrad(Optimizer[AdaGradState]):
     array([0.9, 1.1])
     """
 
-    lr: float = 0.01
-    eps: float = 1e-10
-    initial_accumulator_value: float = 0.0
-    weight_decay: float = 0.0
+    lr: float = _positive(0.01)
+    eps: float = _positive(1e-10)
+    initial_accumulator_value: float = _non_negative(0.0)
+    weight_decay: float = _non_negative(0.0)
 
     _state_type: ClassVar[type] = AdaGradState
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "lr", check_positive(self.lr, "lr"))
-        object.__setattr__(self, "eps", check_positive(self.eps, "eps"))
-        object.__setattr__(
-            self,
-            "initial_accumulator_value",
-            check_positive(
-                self.initial_accumulator_value, "initial_accumulator_value", allow_zero=True
-            ),
-        )
-        object.__setattr__(
-            self, "weight_decay", check_positive(self.weight_decay, "weight_decay", allow_zero=True)
-        )
 
     def _buffer_fields(self) -> tuple[str, ...]:
         return ("sum",)
@@ -600,15 +488,10 @@ class AdaGrad(Optimizer[AdaGradState]):
         self, params: Mapping[str, np.ndarray], grads: Params, state: AdaGradState
     ) -> AdaGradState:
         for key, p in params.items():
-            d = _with_weight_decay(grads[key], p, self.weight_decay)
+            g = _with_weight_decay(grads[key], p, self.weight_decay)
             s = state.sum[key]
-            tmp = np.multiply(d, d, out=np.empty_like(p), casting="same_kind")
-            s += tmp
-            np.sqrt(s, out=tmp)
-            tmp += self.eps
-            np.divide(d, tmp, out=tmp, casting="same_kind")
-            tmp *= self.lr
-            p -= tmp
+            s += g * g  # s_t = s_{t-1} + g_t^2
+            p -= self.lr * (g / (np.sqrt(s) + self.eps))
         return AdaGradState(state.step + 1, state.sum)
 
 
@@ -619,22 +502,11 @@ class RMSProp(Optimizer[RMSPropState]):
     Parameters
     ----------
     lr : float, default 0.01
-        Learning rate :math:`\eta > 0`.
     alpha : float, default 0.99
         Smoothing constant :math:`\alpha \in [0, 1)` of the squared-gradient average.
     eps : float, default 1e-8
-        :math:`\varepsilon > 0`, added to :math:`\sqrt{v_t}` (outside the square root).
-    momentum : float, default 0
-        Momentum factor :math:`\mu \in [0, 1)`.
-    weight_decay : float, default 0
-        L2 penalty :math:`\lambda \ge 0` added to the gradient.
-
-    Raises
-    ------
-    ValueError
-        If a hyperparameter is out of range.
-    TypeError
-        If a hyperparameter has the wrong type.
+        Added to :math:`\sqrt{v_t}` (outside the square root).
+    momentum, weight_decay : float, default 0.0
 
     See Also
     --------
@@ -659,11 +531,6 @@ class RMSProp(Optimizer[RMSPropState]):
     :math:`\eta / \sqrt{1 - \alpha} = 10\,\eta` per coordinate (for
     :math:`|g_1| \gg \varepsilon`), whatever the gradient's scale.
 
-    Keras differences: ``keras.optimizers.RMSprop`` defaults to ``learning_rate=0.001``,
-    ``rho=0.9`` (our :math:`\alpha`) and ``epsilon=1e-7``, puts :math:`\varepsilon`
-    *inside* the root, :math:`\sqrt{v_t + \varepsilon}`, and multiplies by :math:`\eta`
-    before the momentum buffer rather than after.
-
     References
     ----------
     .. [1] T. Tieleman and G. Hinton, Lecture 6.5 "rmsprop: Divide the gradient by a
@@ -672,7 +539,6 @@ class RMSProp(Optimizer[RMSPropState]):
 
     Examples
     --------
-    >>> import numpy as np
     >>> opt = RMSProp(lr=0.01)
     >>> params = {"w": np.array([0.0, 0.0])}
     >>> state = opt.step(params, {"w": np.array([0.1, -50.0])}, opt.init(params))
@@ -680,22 +546,13 @@ class RMSProp(Optimizer[RMSPropState]):
     array([-0.1,  0.1])
     """
 
-    lr: float = 0.01
-    alpha: float = 0.99
-    eps: float = 1e-8
-    momentum: float = 0.0
-    weight_decay: float = 0.0
+    lr: float = _positive(0.01)
+    alpha: float = _unit(0.99)
+    eps: float = _positive(1e-8)
+    momentum: float = _unit(0.0)
+    weight_decay: float = _non_negative(0.0)
 
     _state_type: ClassVar[type] = RMSPropState
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "lr", check_positive(self.lr, "lr"))
-        object.__setattr__(self, "alpha", check_in_range(self.alpha, "alpha", 0.0, 1.0))
-        object.__setattr__(self, "eps", check_positive(self.eps, "eps"))
-        object.__setattr__(self, "momentum", check_in_range(self.momentum, "momentum", 0.0, 1.0))
-        object.__setattr__(
-            self, "weight_decay", check_positive(self.weight_decay, "weight_decay", allow_zero=True)
-        )
 
     def _buffer_fields(self) -> tuple[str, ...]:
         return ("square_avg", "momentum_buffer") if self.momentum > 0 else ("square_avg",)
@@ -708,34 +565,28 @@ class RMSProp(Optimizer[RMSPropState]):
     def _apply(
         self, params: Mapping[str, np.ndarray], grads: Params, state: RMSPropState
     ) -> RMSPropState:
+        alpha = self.alpha
         for key, p in params.items():
-            d = _with_weight_decay(grads[key], p, self.weight_decay)
+            g = _with_weight_decay(grads[key], p, self.weight_decay)
             v = state.square_avg[key]
-            v *= self.alpha
-            tmp = np.multiply(d, d, out=np.empty_like(p), casting="same_kind")
-            tmp *= 1.0 - self.alpha
-            v += tmp
-            np.sqrt(v, out=tmp)
-            tmp += self.eps
-            np.divide(d, tmp, out=tmp, casting="same_kind")  # u_t
+            v *= alpha  # v_t = alpha v_{t-1} + (1 - alpha) g_t^2
+            v += (1.0 - alpha) * (g * g)
+            u = g / (np.sqrt(v) + self.eps)
             if self.momentum > 0:
-                buf = state.momentum_buffer[key]
-                buf *= self.momentum
-                buf += tmp
-                np.multiply(buf, self.lr, out=tmp)
-            else:
-                tmp *= self.lr
-            p -= tmp
+                b = state.momentum_buffer[key]
+                b *= self.momentum  # b_t = mu b_{t-1} + u_t
+                b += u
+                u = b
+            p -= self.lr * u
         return RMSPropState(state.step + 1, state.square_avg, state.momentum_buffer)
 
 
-def _check_betas(betas: Any) -> tuple[float, float]:
-    if not isinstance(betas, (tuple, list)) or len(betas) != 2:
-        raise TypeError(f"betas must be a pair (beta1, beta2), got {betas!r}")
-    return (
-        check_in_range(betas[0], "beta1", 0.0, 1.0),
-        check_in_range(betas[1], "beta2", 0.0, 1.0),
-    )
+def _lerp(m: np.ndarray, g: np.ndarray, weight: float) -> None:
+    """``m <- m + weight (g - m)`` in place, rounded as ``torch.lerp`` (exact at the ends)."""
+    if weight < 0.5:
+        m += weight * (g - m)
+    else:
+        m[...] = g - (1.0 - weight) * (g - m)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -745,21 +596,12 @@ class Adam(Optimizer[AdamState]):
     Parameters
     ----------
     lr : float, default 1e-3
-        Learning rate :math:`\eta > 0`.
     betas : tuple of (float, float), default (0.9, 0.999)
         Decay rates :math:`(\beta_1, \beta_2)`, each in :math:`[0, 1)`.
     eps : float, default 1e-8
-        :math:`\varepsilon > 0`, added to :math:`\sqrt{\hat v_t}` (after bias correction).
+        Added to :math:`\sqrt{\hat v_t}` (after the bias correction).
     weight_decay : float, default 0.0
-        L2 penalty :math:`\lambda \ge 0` added to the gradient (for decoupled weight
-        decay use :class:`AdamW`).
-
-    Raises
-    ------
-    ValueError
-        If a hyperparameter is out of range.
-    TypeError
-        If a hyperparameter has the wrong type.
+        L2 in the gradient; :class:`AdamW` decouples it.
 
     See Also
     --------
@@ -787,12 +629,6 @@ class Adam(Optimizer[AdamState]):
     how Adam partly hides vanishing gradients (only :math:`|g| \lesssim \varepsilon` is
     damped).
 
-    Keras differences: ``keras.optimizers.Adam`` uses ``epsilon=1e-7`` and adds it to
-    the *uncorrected* :math:`\sqrt{v_t}`, i.e. it computes
-    :math:`\eta \sqrt{1 - \beta_2^t} / (1 - \beta_1^t) \cdot m_t / (\sqrt{v_t} +
-    \hat\varepsilon)`, the "epsilon hat" form of Kingma & Ba (Sec. 2); the two agree up
-    to the placement of :math:`\varepsilon`.
-
     References
     ----------
     .. [1] D. P. Kingma and J. Ba, "Adam: A method for stochastic optimization",
@@ -800,7 +636,6 @@ class Adam(Optimizer[AdamState]):
 
     Examples
     --------
-    >>> import numpy as np
     >>> opt = Adam()
     >>> params = {"w": np.array([0.0, 0.0])}
     >>> state = opt.step(params, {"w": np.array([1e-6, -3.0])}, opt.init(params))
@@ -808,21 +643,13 @@ class Adam(Optimizer[AdamState]):
     array([-0.00099010,  0.001     ])
     """
 
-    lr: float = 1e-3
-    betas: tuple[float, float] = (0.9, 0.999)
-    eps: float = 1e-8
-    weight_decay: float = 0.0
+    lr: float = _positive(1e-3)
+    betas: tuple[float, float] = _hyper(_check_betas, (0.9, 0.999))
+    eps: float = _positive(1e-8)
+    weight_decay: float = _non_negative(0.0)
 
     _state_type: ClassVar[type] = AdamState
     _decoupled: ClassVar[bool] = False
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "lr", check_positive(self.lr, "lr"))
-        object.__setattr__(self, "betas", _check_betas(self.betas))
-        object.__setattr__(self, "eps", check_positive(self.eps, "eps"))
-        object.__setattr__(
-            self, "weight_decay", check_positive(self.weight_decay, "weight_decay", allow_zero=True)
-        )
 
     def _buffer_fields(self) -> tuple[str, ...]:
         return ("m", "v")
@@ -835,34 +662,23 @@ class Adam(Optimizer[AdamState]):
     ) -> AdamState:
         beta1, beta2 = self.betas
         t = state.step + 1
+        # the bias corrections are scalars: m_hat_t = m_t / bc1 is folded into the step size
+        # and sqrt(v_hat_t) = sqrt(v_t) / sqrt(bc2), one pass fewer each (PyTorch's arithmetic)
         step_size = self.lr / (1.0 - beta1**t)
-        bias_correction2_sqrt = math.sqrt(1.0 - beta2**t)
+        sqrt_bc2 = math.sqrt(1.0 - beta2**t)
         for key, p in params.items():
-            if self._decoupled:
+            if self._decoupled:  # AdamW: theta' = (1 - lr wd) theta; g_t is the raw gradient
                 if self.weight_decay != 0:
                     p *= 1.0 - self.lr * self.weight_decay
-                d = grads[key]
+                g = grads[key]
             else:
-                d = _with_weight_decay(grads[key], p, self.weight_decay)
+                g = _with_weight_decay(grads[key], p, self.weight_decay)
             m, v = state.m[key], state.v[key]
-            tmp = np.subtract(d, m, out=np.empty_like(p), casting="same_kind")
-            # m <- m + (1 - beta1) (g - m), PyTorch's lerp (same as beta1 m + (1 - beta1) g)
-            if beta1 > 0.5:
-                tmp *= 1.0 - beta1
-                m += tmp
-            else:  # lerp's other branch, exact at beta1 = 0
-                tmp *= beta1
-                np.subtract(d, tmp, out=m, casting="same_kind")
-            v *= beta2
-            np.multiply(d, d, out=tmp, casting="same_kind")
-            tmp *= 1.0 - beta2
-            v += tmp
-            np.sqrt(v, out=tmp)
-            tmp /= bias_correction2_sqrt
-            tmp += self.eps
-            np.divide(m, tmp, out=tmp)
-            tmp *= step_size
-            p -= tmp
+            _lerp(m, g, 1.0 - beta1)  # m_t = beta1 m_{t-1} + (1 - beta1) g_t
+            v *= beta2  # v_t = beta2 v_{t-1} + (1 - beta2) g_t^2
+            v += (1.0 - beta2) * (g * g)
+            sqrt_v_hat = np.sqrt(v) / sqrt_bc2
+            p -= step_size * (m / (sqrt_v_hat + self.eps))  # lr m_hat_t / (sqrt(v_hat_t) + eps)
         return AdamState(t, state.m, state.v)
 
 
@@ -872,21 +688,10 @@ class AdamW(Adam):
 
     Parameters
     ----------
-    lr : float, default 1e-3
-        Learning rate :math:`\eta > 0`.
-    betas : tuple of (float, float), default (0.9, 0.999)
-        Decay rates :math:`(\beta_1, \beta_2)`, each in :math:`[0, 1)`.
-    eps : float, default 1e-8
-        :math:`\varepsilon > 0`, added to :math:`\sqrt{\hat v_t}`.
+    lr, betas, eps
+        As in :class:`Adam`.
     weight_decay : float, default 1e-2
         Decoupled decay coefficient :math:`\lambda \ge 0`.
-
-    Raises
-    ------
-    ValueError
-        If a hyperparameter is out of range.
-    TypeError
-        If a hyperparameter has the wrong type.
 
     See Also
     --------
@@ -908,9 +713,6 @@ class AdamW(Adam):
     parameters with large gradients are barely regularised; decoupling fixes that.
     The state is an :class:`AdamState`.
 
-    Keras differences: ``keras.optimizers.AdamW`` defaults to ``weight_decay=0.004`` and
-    ``epsilon=1e-7`` (placed as in Keras's Adam).
-
     References
     ----------
     .. [1] I. Loshchilov and F. Hutter, "Decoupled weight decay regularization",
@@ -918,7 +720,6 @@ class AdamW(Adam):
 
     Examples
     --------
-    >>> import numpy as np
     >>> opt = AdamW(lr=0.1, weight_decay=0.5)
     >>> params = {"w": np.array([2.0])}
     >>> state = opt.step(params, {"w": np.array([0.0])}, opt.init(params))
@@ -926,7 +727,7 @@ class AdamW(Adam):
     array([1.9])
     """
 
-    weight_decay: float = 1e-2
+    weight_decay: float = _non_negative(1e-2)
 
     _decoupled: ClassVar[bool] = True
 
