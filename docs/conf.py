@@ -64,6 +64,7 @@ extensions = [
     "build_timing",  # wall and CPU seconds per phase, for benchmarks/bench_build.py
     "pages_written",  # a page a parallel writer failed to write fails the build
     "code_comments_ko",  # Korean pages: code-cell comments from the code catalog
+    "read_order",  # parallel read: notebook pages spread over the workers
 ]
 
 exclude_patterns = [
