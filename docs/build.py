@@ -158,13 +158,13 @@ def fingerprint(lang: str, options: list[str], root: Path = DOCS.parent) -> str:
     return digest.hexdigest()
 
 
-def built_from(lang: str, options: list[str]) -> bool:
-    """Whether ``lang``'s site is there and was built from exactly the current inputs."""
+def built_from(lang: str, current: str) -> bool:
+    """Whether ``lang``'s site is there and was built from inputs with fingerprint ``current``."""
     stamp = STAMPS / f"{lang}.sha256"
     outputs = (SITE / lang / "index.html", BUILD / "doctrees" / lang / "environment.pickle")
     if not stamp.is_file() or not all(path.is_file() for path in outputs):
         return False
-    return stamp.read_text(encoding="utf-8") == fingerprint(lang, options)
+    return stamp.read_text(encoding="utf-8") == current
 
 
 def build_language_if_changed(lang: str, strict: bool = True, force: bool = False) -> float:
@@ -179,7 +179,8 @@ def build_language_if_changed(lang: str, strict: bool = True, force: bool = Fals
     """
     options = [*OVERRIDES[lang], *([] if strict else DRAFT)]
     start = time.perf_counter()
-    if not force and built_from(lang, options):
+    before = fingerprint(lang, options)
+    if not force and built_from(lang, before):
         seconds = time.perf_counter() - start
         print(
             f"[build] {lang}: up to date (no input changed since its last build), {seconds:.2f} s"
@@ -187,7 +188,6 @@ def build_language_if_changed(lang: str, strict: bool = True, force: bool = Fals
         return seconds
     stamp = STAMPS / f"{lang}.sha256"
     stamp.unlink(missing_ok=True)
-    before = fingerprint(lang, options)
     seconds = build_language(lang, strict=strict)
     STAMPS.mkdir(parents=True, exist_ok=True)
     stamp.write_text(before, encoding="utf-8")

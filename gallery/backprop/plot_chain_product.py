@@ -102,8 +102,9 @@ ax.legend(loc="upper left")
 fig.suptitle("Gradient of the first weight of a chain against its length and its weights")
 plt.show()
 
+span = f"[{weights[0]:g}, {weights[-1]:g}]"
 for name, label in labels.items():
-    print(f"{label:8s} largest |dp_10/dw_1| over w in [0.1, 10]: {by_weight[name].max():.3e}")
+    print(f"{label:8s} largest |dp_10/dw_1| over w in {span}: {by_weight[name].max():.3e}")
 
 # %%
 # With ReLU the gradient is 1 at :math:`w = 1` and explodes for larger weights. With the

@@ -130,6 +130,17 @@ def tick(page: Page, name: str, key: str, on: bool) -> None:
     assert el.is_checked() == on
 
 
+def set_controls(page: Page, name: str, **values: str | int | bool) -> None:
+    """Set controls in order: a str is chosen, a bool ticked, an int slid to that index."""
+    for key, value in values.items():
+        if isinstance(value, bool):
+            tick(page, name, key, value)
+        elif isinstance(value, int):
+            slide(page, name, key, value)
+        else:
+            choose(page, name, key, value)
+
+
 def assert_clean(recorder: Recorder) -> None:
     assert not recorder.foreign, f"requests outside the site: {recorder.foreign}"
     assert not recorder.errors, f"console errors: {recorder.errors}"
@@ -249,11 +260,9 @@ def test_flow_numbers_are_the_library_s(
     act: str, init: str, depth_index: int, bn: bool, res: bool,
 ) -> None:  # fmt: skip
     page, _ = explorer_page("flow", "en", "http")
-    choose(page, "flow", "activation", act)
-    choose(page, "flow", "init", init)
-    slide(page, "flow", "depth", depth_index)
-    tick(page, "flow", "batch_norm", bn)
-    tick(page, "flow", "residual", res)
+    set_controls(
+        page, "flow", activation=act, init=init, depth=depth_index, batch_norm=bn, residual=res
+    )
     depth = grid.FLOW_DEPTHS[depth_index]
     lab, shown = labels(page, "flow"), traces(page, "flow")
     fwd, bwd = library_flow(act, init, depth, bn, res)
@@ -298,9 +307,7 @@ def test_phase_numbers_are_the_library_s(
     explorer_page: Callable[..., tuple[Page, Recorder]], act: str, i: int, j: int
 ) -> None:
     page, _ = explorer_page("phase", "en", "http")
-    choose(page, "phase", "activation", act)
-    slide(page, "phase", "sw2", i)
-    slide(page, "phase", "sb2", j)
+    set_controls(page, "phase", activation=act, sw2=i, sb2=j)
     sw2 = grid.PHASE_SW2[i * grid.PHASE_STEP]
     sb2 = grid.PHASE_SB2[j * grid.PHASE_STEP]
     lab = labels(page, "phase")
@@ -343,9 +350,7 @@ def test_rnn_numbers_are_the_library_s(
     explorer_page: Callable[..., tuple[Page, Recorder]], act: str, k: int, clip: bool
 ) -> None:
     page, _ = explorer_page("rnn", "en", "http")
-    choose(page, "rnn", "activation", act)
-    slide(page, "rnn", "norm", k)
-    tick(page, "rnn", "clip", clip)
+    set_controls(page, "rnn", activation=act, norm=k, clip=clip)
     s = grid.RNN_NORMS[k]
     rnn = VanillaRNN(grid.RNN_INPUTS, grid.RNN_HIDDEN, activation=act, spectral_norm=s,
                      rng=grid.RNN_SEED)  # fmt: skip
