@@ -15,6 +15,10 @@ constructor arguments: ``rng`` (a :class:`numpy.random.Generator` or a seed) dra
 weights; ``dtype`` (``float64`` by default, or ``float32``) is kept by every array a layer
 makes.
 
+A layer does keep the memory of the arrays it made (its outputs and gradients), and writes a
+later one into such memory once no one holds the old array any more: a training step then
+does not fault its memory in afresh each time. An array you keep is never written over.
+
 >>> import numpy as np
 >>> rng = np.random.default_rng(0)
 >>> layer = Dense(3, 2, rng=rng)
@@ -35,6 +39,7 @@ from typing import Any, NamedTuple, Protocol
 import numpy as np
 from numpy.typing import ArrayLike, DTypeLike, NDArray
 
+from vanishing._recycling import Spares
 from vanishing._validation import (
     as_generator,
     check_array,
@@ -120,6 +125,14 @@ class Layer(ABC):
         """Inference-mode output, ``forward(x, training=False)[0]``."""
         return self.forward(x, training=False)[0]
 
+    @property
+    def _spares(self) -> Spares:
+        """Arrays this layer made before and may reuse once no one holds them (no state)."""
+        spares = self.__dict__.get("_spare_arrays")
+        if spares is None:
+            spares = self.__dict__["_spare_arrays"] = Spares()
+        return spares
+
     def _check_dy(self, dy: ArrayLike, y_shape: tuple[int, ...]) -> Array:
         dy = check_array(dy, "dy")
         if dy.shape != y_shape:
@@ -203,7 +216,9 @@ class Dense(Layer):
     def forward(self, x: ArrayLike, *, training: bool = True) -> tuple[Array, Array]:
         """Return ``z = x @ W + b`` and the cache ``x``."""
         x = _check_input(repr(self), x, self.n_in, self.dtype)
-        z = x @ self.params["W"]
+        z = np.matmul(
+            x, self.params["W"], out=self._spares.empty("z", (len(x), self.n_out), x.dtype)
+        )
         if "b" in self.params:
             z += self.params["b"]
         return z, x
@@ -212,10 +227,12 @@ class Dense(Layer):
         """Return ``dx = dy @ W.T`` and ``{"W": x.T @ dy, "b": dy.sum(0)}``."""
         x = cache
         dy = self._check_dy(dy, (x.shape[0], self.n_out))
-        grads = {"W": x.T @ dy}
+        W = self.params["W"]
+        grads = {"W": np.matmul(x.T, dy, out=self._spares.empty("dW", W.shape, dy.dtype))}
         if "b" in self.params:
             grads["b"] = dy.sum(axis=0)
-        return LayerGradients(dy @ self.params["W"].T, grads)
+        dx = np.matmul(dy, W.T, out=self._spares.empty("dx", x.shape, dy.dtype))
+        return LayerGradients(dx, grads)
 
 
 class ActivationLayer(Layer):
@@ -254,13 +271,16 @@ class ActivationLayer(Layer):
     def forward(self, x: ArrayLike, *, training: bool = True) -> tuple[Array, Array]:
         """Return ``f(x)`` and the cache ``x`` (the pre-activation)."""
         z = check_array(x, "x")
-        return self.activation.forward(z), z
+        a = self._spares.empty("a", z.shape, z.dtype)
+        np.copyto(a, self.activation.forward(z))
+        return a, z
 
     def backward(self, cache: Array, dy: Array) -> LayerGradients:
         """Return ``dx = dy * f'(z)``."""
         z = cache
         dy = self._check_dy(dy, z.shape)
-        return LayerGradients(dy * self.activation.derivative(z), {})
+        dx = self._spares.empty("dx", z.shape, np.result_type(dy, z))
+        return LayerGradients(np.multiply(dy, self.activation.derivative(z), out=dx), {})
 
 
 class BatchNorm(Layer):

@@ -581,12 +581,18 @@ class RMSProp(Optimizer[RMSPropState]):
         return RMSPropState(state.step + 1, state.square_avg, state.momentum_buffer)
 
 
-def _lerp(m: np.ndarray, g: np.ndarray, weight: float) -> None:
-    """``m <- m + weight (g - m)`` in place, rounded as ``torch.lerp`` (exact at the ends)."""
+def _lerp(m: np.ndarray, g: np.ndarray, weight: float, work: np.ndarray) -> None:
+    """``m <- m + weight (g - m)`` in place, rounded as ``torch.lerp`` (exact at the ends).
+
+    `work` is scratch memory of `m`'s shape, so that no temporary array is made.
+    """
+    diff = np.subtract(g, m, out=work)
     if weight < 0.5:
-        m += weight * (g - m)
+        diff *= weight
+        m += diff
     else:
-        m[...] = g - (1.0 - weight) * (g - m)
+        diff *= 1.0 - weight
+        np.subtract(g, diff, out=m)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -674,11 +680,18 @@ class Adam(Optimizer[AdamState]):
             else:
                 g = _with_weight_decay(grads[key], p, self.weight_decay)
             m, v = state.m[key], state.v[key]
-            _lerp(m, g, 1.0 - beta1)  # m_t = beta1 m_{t-1} + (1 - beta1) g_t
-            v *= beta2  # v_t = beta2 v_{t-1} + (1 - beta2) g_t^2
-            v += (1.0 - beta2) * (g * g)
-            sqrt_v_hat = np.sqrt(v) / sqrt_bc2
-            p -= step_size * (m / (sqrt_v_hat + self.eps))  # lr m_hat_t / (sqrt(v_hat_t) + eps)
+            work = np.empty_like(p)  # scratch: each line below writes it, none allocates
+            _lerp(m, g, 1.0 - beta1, work)  # m_t = beta1 m_{t-1} + (1 - beta1) g_t
+            g2 = np.multiply(g, g, out=work)  # v_t = beta2 v_{t-1} + (1 - beta2) g_t^2
+            g2 *= 1.0 - beta2
+            v *= beta2
+            v += g2
+            denom = np.sqrt(v, out=work)  # sqrt(v_hat_t) + eps
+            denom /= sqrt_bc2
+            denom += self.eps
+            update = np.divide(m, denom, out=work)  # lr m_hat_t / (sqrt(v_hat_t) + eps)
+            update *= step_size
+            p -= update
         return AdamState(t, state.m, state.v)
 
 

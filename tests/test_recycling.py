@@ -1,0 +1,161 @@
+"""Tests for the reuse of arrays nobody holds (vanishing._recycling and the layers using it)."""
+
+from __future__ import annotations
+
+import copy
+import pickle
+import sys
+import threading
+import time
+
+import numpy as np
+import pytest
+
+from vanishing._recycling import Spares
+from vanishing.layers import ActivationLayer, Dense
+from vanishing.losses import softmax_cross_entropy
+from vanishing.network import MLP
+from vanishing.optimizers import Adam
+
+
+def test_a_held_array_is_never_handed_out_again() -> None:
+    spares = Spares()
+    first = spares.empty("z", (3, 2), np.float64)
+    first[...] = 1.0
+    for _ in range(5):
+        other = spares.empty("z", (3, 2), np.float64)
+        assert other is not first
+        other[...] = 2.0
+    assert (first == 1.0).all()
+
+
+def test_a_view_holds_its_base() -> None:
+    spares = Spares()
+    base = spares.empty("z", (4, 2), np.float64)
+    base[...] = 7.0
+    view = base[:2]
+    del base
+    for _ in range(3):
+        spares.empty("z", (4, 2), np.float64)[...] = -1.0
+    assert (view == 7.0).all()
+
+
+def test_an_unheld_array_is_handed_out_again() -> None:
+    spares = Spares()
+    address = spares.empty("z", (3, 2), np.float32).ctypes.data
+    assert spares.empty("z", (3, 2), np.float32).ctypes.data == address
+
+
+@pytest.mark.parametrize(
+    ("shape", "dtype"), [((2, 3), np.float32), ((3, 3), np.float64), ((3,), np.float32)]
+)
+def test_a_spare_of_another_shape_or_dtype_is_not_reused(shape: tuple, dtype: type) -> None:
+    spares = Spares()
+    spares.empty("z", (3, 3), np.float32)
+    array = spares.empty("z", shape, dtype)
+    assert array.shape == shape and array.dtype == dtype
+
+
+def test_each_role_keeps_at_most_per_role_arrays() -> None:
+    spares = Spares(per_role=2)
+    held = [spares.empty("z", (2,), np.float64) for _ in range(5)]
+    assert len({id(a) for a in held}) == 5
+    assert repr(spares) == "Spares(2 arrays)"
+
+
+def test_layer_outputs_kept_by_the_caller_are_not_overwritten() -> None:
+    rng = np.random.default_rng(0)
+    layer = Dense(4, 3, rng=rng)
+    x1, x2 = rng.standard_normal((5, 4)), rng.standard_normal((5, 4))
+    y1, cache1 = layer.forward(x1)
+    expected = x1 @ layer.params["W"] + layer.params["b"]
+    back1 = layer.backward(cache1, np.ones_like(y1))
+    dx1, dW1 = back1.dx.copy(), back1.grads["W"].copy()
+    for _ in range(3):  # more steps than there are spares per role
+        y2, cache2 = layer.forward(x2)
+        layer.backward(cache2, y2)
+    np.testing.assert_array_equal(y1, expected)
+    np.testing.assert_array_equal(back1.dx, dx1)
+    np.testing.assert_array_equal(back1.grads["W"], dW1)
+
+
+def test_activation_layer_outputs_kept_by_the_caller_are_not_overwritten() -> None:
+    layer = ActivationLayer("tanh")
+    a1, cache1 = layer.forward(np.array([[0.5, -1.0]]))
+    d1 = layer.backward(cache1, np.ones((1, 2))).dx
+    a1_then, d1_then = a1.copy(), d1.copy()
+    for _ in range(3):
+        layer.backward(layer.forward(np.array([[3.0, 2.0]]))[1], np.full((1, 2), 5.0))
+    np.testing.assert_array_equal(a1, a1_then)
+    np.testing.assert_array_equal(d1, d1_then)
+
+
+def _train(net: MLP, steps: int) -> list[int]:
+    """Train in the usual loop; return the address of the output at each step."""
+    rng = np.random.default_rng(1)
+    X, y = rng.standard_normal((16, 8)), rng.integers(0, 3, 16)
+    opt = Adam(lr=1e-2)
+    state = opt.init(net.params)
+    addresses = []
+    for _ in range(steps):
+        out, cache = net.forward(X)
+        _, dout = softmax_cross_entropy(out, y)
+        back = net.backward(cache, dout)
+        state = opt.step(net.params, back.grads, state)
+        addresses.append(out.ctypes.data)
+    return addresses
+
+
+def test_a_training_loop_reuses_the_memory_of_two_steps_ago() -> None:
+    addresses = _train(MLP([8, 16, 16, 3], "relu", rng=0), steps=6)
+    assert addresses[2:] == addresses[:-2]  # the arrays of step t are those of step t - 2
+    assert addresses[0] != addresses[1]  # the previous step's are still held
+
+
+def test_recycling_changes_no_number() -> None:
+    """Training with the memory reused gives what fresh copies of the arrays give."""
+    recycled = MLP([8, 16, 16, 3], "relu", rng=0)
+    fresh = MLP([8, 16, 16, 3], "relu", rng=0)
+    for layer in fresh.layers:
+        layer.__dict__["_spare_arrays"] = Spares(per_role=0)  # keeps nothing: always new
+    _train(recycled, steps=5)
+    assert len(set(_train(fresh, steps=5))) == 5
+    for key, p in recycled.params.items():
+        np.testing.assert_array_equal(p, fresh.params[key])
+
+
+def test_spares_are_not_copied_with_a_layer() -> None:
+    layer = Dense(3, 2, rng=0)
+    layer.forward(np.ones((4, 3)))
+    for twin in (copy.deepcopy(layer), pickle.loads(pickle.dumps(layer))):
+        assert repr(twin.__dict__["_spare_arrays"]) == "Spares(0 arrays)"
+        np.testing.assert_array_equal(twin(np.ones((4, 3))), layer(np.ones((4, 3))))
+
+
+def test_threads_are_never_handed_the_same_array() -> None:
+    """Each thread writes its number into what it was handed and finds it there later."""
+    spares = Spares(per_role=4)
+    clashes: list[int] = []
+    barrier = threading.Barrier(4)
+
+    def take(number: int) -> None:
+        barrier.wait()
+        for _ in range(500):
+            a = spares.empty("z", (8,), np.float64)
+            a[...] = number
+            time.sleep(0)  # let another thread take an array now
+            if not (a == number).all():
+                clashes.append(number)
+            del a  # free again: the next request may get it
+
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # switch threads as often as possible
+    try:
+        threads = [threading.Thread(target=take, args=(n,)) for n in range(4)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    finally:
+        sys.setswitchinterval(interval)
+    assert clashes == []
