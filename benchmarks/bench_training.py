@@ -15,8 +15,10 @@ The method cannot flatter either side:
   ratios;
 - the **peak memory of one step**: the process's peak resident set size is reset
   (``/proc/self/clear_refs``) before one step and read after it, minus the resident size
-  before (Linux only; ``-`` elsewhere), and the **page faults per step** (minor faults over
-  the timed steps): memory the allocator gave back to the system and has to fault in again;
+  before (Linux only; ``-`` elsewhere); the **resident size** after the timed steps (what the
+  process holds: vanishing's layers keep the memory of their arrays for the next step,
+  PyTorch frees its tensors), and the **page faults per step** (minor faults over the timed
+  steps): memory the allocator gave back to the system and has to fault in again;
 - the machine's load average, before and after, since a busy machine slows both sides.
 
 ``--keep-freed-memory`` runs both workers with glibc's trim and mmap thresholds raised
@@ -143,6 +145,7 @@ def run_worker(framework: str, dtype: str, optimizer: str, steps: int, warmup: i
         "median_ms": 1e3 * statistics.median(times),
         "peak_mb": step_peak_mb(step),
         "faults": faults / steps,
+        "resident_mb": (_status_kb("VmRSS") or 0) / 1024,
     }
 
 
@@ -271,7 +274,8 @@ def main() -> int:
         f"{ARGS.threads} thread(s) for both. Method: each framework alone in its own process, "
         f"rounds alternating (ours, PyTorch, PyTorch, ours, ...), per process the median of "
         f"{ARGS.steps} steps after {ARGS.warmup} warm-up; median over {ARGS.rounds} rounds. "
-        "Peak: extra resident memory during one step; faults: minor page faults per step."
+        "Peak: extra resident memory during one step; resident: the process's resident memory "
+        "after the timed steps; faults: minor page faults per step."
         + (
             " Both workers keep freed memory (MALLOC_TRIM_THRESHOLD_, MALLOC_MMAP_THRESHOLD_)."
             if ARGS.keep_freed_memory
@@ -283,7 +287,7 @@ def main() -> int:
         print("PyTorch is not installed: timing vanishing alone (pip install torch).")
     header = (
         f"{'dtype':8s} {'optimizer':9s} {'numpy ms':>9s} {'torch ms':>9s} {'ratio':>6s} "
-        f"{'rounds':>11s} {'numpy MB':>9s} {'torch MB':>9s} {'faults':>13s}"
+        f"{'rounds':>11s} {'peak MB':>13s} {'resident MB':>13s} {'faults':>13s}"
     )
     print(header)
     print("-" * len(header))
@@ -296,6 +300,7 @@ def main() -> int:
         med = {n: statistics.median(x["median_ms"] for x in runs[n]) for n in frameworks}
         peak = {n: max((x["peak_mb"] or 0.0) for x in runs[n]) for n in frameworks}
         faults = {n: statistics.median(x["faults"] for x in runs[n]) for n in frameworks}
+        resident = {n: max(x["resident_mb"] for x in runs[n]) for n in frameworks}
         if len(frameworks) == 1:
             print(f"{dtype:8s} {optimizer:9s} {med['numpy']:9.2f} {'-':>9s}")
             continue
@@ -304,7 +309,8 @@ def main() -> int:
         worst = max(worst, ratio)
         print(
             f"{dtype:8s} {optimizer:9s} {med['numpy']:9.2f} {med['torch']:9.2f} {ratio:6.2f} "
-            f"{min(ratios):5.2f}-{max(ratios):<5.2f} {peak['numpy']:9.1f} {peak['torch']:9.1f} "
+            f"{min(ratios):5.2f}-{max(ratios):<5.2f} {peak['numpy']:6.1f}/{peak['torch']:<6.1f} "
+            f"{resident['numpy']:6.0f}/{resident['torch']:<6.0f} "
             f"{faults['numpy']:6.0f}/{faults['torch']:<6.0f}"
         )
     print(f"load average after: {load_average()}")

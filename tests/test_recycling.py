@@ -7,14 +7,15 @@ import pickle
 import sys
 import threading
 import time
+from collections.abc import Callable
 
 import numpy as np
 import pytest
 
 from vanishing._recycling import Spares
-from vanishing.layers import ActivationLayer, Dense
+from vanishing.layers import ActivationLayer, BatchNorm, Dense, Layer, Residual
 from vanishing.losses import softmax_cross_entropy
-from vanishing.network import MLP
+from vanishing.network import MLP, Sequential
 from vanishing.optimizers import Adam
 
 
@@ -63,31 +64,27 @@ def test_each_role_keeps_at_most_per_role_arrays() -> None:
     assert repr(spares) == "Spares(2 arrays)"
 
 
-def test_layer_outputs_kept_by_the_caller_are_not_overwritten() -> None:
-    rng = np.random.default_rng(0)
-    layer = Dense(4, 3, rng=rng)
-    x1, x2 = rng.standard_normal((5, 4)), rng.standard_normal((5, 4))
-    y1, cache1 = layer.forward(x1)
-    expected = x1 @ layer.params["W"] + layer.params["b"]
-    back1 = layer.backward(cache1, np.ones_like(y1))
-    dx1, dW1 = back1.dx.copy(), back1.grads["W"].copy()
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: Dense(4, 4, rng=0),
+        lambda: ActivationLayer("tanh"),
+        lambda: BatchNorm(4),
+        lambda: Residual(Sequential([Dense(4, 4, rng=0), ActivationLayer("relu")])),
+    ],
+    ids=["Dense", "ActivationLayer", "BatchNorm", "Residual"],
+)
+def test_arrays_kept_by_the_caller_are_not_overwritten(make: Callable[[], Layer]) -> None:
+    layer, rng = make(), np.random.default_rng(0)
+    y1, cache1 = layer.forward(rng.standard_normal((5, 4)))
+    back1 = layer.backward(cache1, rng.standard_normal((5, 4)))
+    kept = [y1, back1.dx, *back1.grads.values(), *back1.named_deltas.values()]
+    then = [a.copy() for a in kept]
     for _ in range(3):  # more steps than there are spares per role
-        y2, cache2 = layer.forward(x2)
-        layer.backward(cache2, y2)
-    np.testing.assert_array_equal(y1, expected)
-    np.testing.assert_array_equal(back1.dx, dx1)
-    np.testing.assert_array_equal(back1.grads["W"], dW1)
-
-
-def test_activation_layer_outputs_kept_by_the_caller_are_not_overwritten() -> None:
-    layer = ActivationLayer("tanh")
-    a1, cache1 = layer.forward(np.array([[0.5, -1.0]]))
-    d1 = layer.backward(cache1, np.ones((1, 2))).dx
-    a1_then, d1_then = a1.copy(), d1.copy()
-    for _ in range(3):
-        layer.backward(layer.forward(np.array([[3.0, 2.0]]))[1], np.full((1, 2), 5.0))
-    np.testing.assert_array_equal(a1, a1_then)
-    np.testing.assert_array_equal(d1, d1_then)
+        y2, cache2 = layer.forward(rng.standard_normal((5, 4)))
+        layer.backward(cache2, rng.standard_normal((5, 4)))
+    for array, value in zip(kept, then, strict=True):
+        np.testing.assert_array_equal(array, value)
 
 
 def _train(net: MLP, steps: int) -> list[int]:

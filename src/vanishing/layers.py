@@ -372,8 +372,10 @@ class BatchNorm(Layer):
         else:
             mean, var = self.running_mean, self.running_var
         inv_std = 1.0 / np.sqrt(var + self.eps)
-        x_hat = (x - mean) * inv_std
-        y = x_hat * self.params["gamma"] + self.params["beta"]
+        x_hat = np.subtract(x, mean, out=self._spares.empty("x_hat", x.shape, x.dtype))
+        x_hat *= inv_std  # (x - mean) / sqrt(var + eps)
+        y = np.multiply(x_hat, self.params["gamma"], out=self._spares.empty("y", x.shape, x.dtype))
+        y += self.params["beta"]  # gamma x_hat + beta
         return y, (x_hat, inv_std, training)
 
     def backward(self, cache: Any, dy: Array) -> LayerGradients:
@@ -382,10 +384,11 @@ class BatchNorm(Layer):
         dy = self._check_dy(dy, x_hat.shape)
         grads = {"gamma": (dy * x_hat).sum(axis=0), "beta": dy.sum(axis=0)}
         g = dy * self.params["gamma"]
+        dx = self._spares.empty("dx", g.shape, g.dtype)
         if training:
-            dx = inv_std * (g - g.mean(axis=0) - x_hat * (g * x_hat).mean(axis=0))
+            np.multiply(inv_std, g - g.mean(axis=0) - x_hat * (g * x_hat).mean(axis=0), out=dx)
         else:
-            dx = g * inv_std
+            np.multiply(g, inv_std, out=dx)
         return LayerGradients(dx, grads)
 
 
@@ -441,12 +444,16 @@ class Residual(Layer):
             raise ValueError(
                 f"Residual block must preserve the shape {x.shape}, but it returned {h.shape}"
             )
-        return x + self.scale * h, block_cache
+        y = np.multiply(self.scale, h, out=self._spares.empty("y", h.shape, h.dtype))
+        y += x  # x + scale F(x)
+        return y, block_cache
 
     def backward(self, cache: Any, dy: Array) -> LayerGradients:
         """Return ``dy + scale * dblock/dx`` and the block's gradients."""
-        dh = self.scale * np.asarray(dy)
+        dy = check_array(dy, "dy")
+        dh = np.multiply(self.scale, dy, out=self._spares.empty("dh", dy.shape, dy.dtype))
         inner = self.block.backward(cache, dh)
         grads = {f"block.{k}": v for k, v in inner.grads.items()}
         deltas = {"block": dh, **{f"block.{k}": v for k, v in inner.named_deltas.items()}}
-        return LayerGradients(dy + inner.dx, grads, deltas)
+        dx = np.add(dy, inner.dx, out=self._spares.empty("dx", dy.shape, dy.dtype))
+        return LayerGradients(dx, grads, deltas)
