@@ -170,10 +170,6 @@ def gaussian_expectation(f: Any, scale: ArrayLike = 1.0, quad: Quadrature = PREC
     return np.asarray(f(s[..., None] * z) @ w)
 
 
-def _activation(activation: str | Activation) -> Activation:
-    return get_activation(activation)
-
-
 def _variances(sw2: ArrayLike, sb2: ArrayLike) -> tuple[Array, Array]:
     """Check and broadcast the weight and bias variances."""
     w = np.asarray(sw2, dtype=np.float64)
@@ -203,7 +199,7 @@ def variance_map(
     >>> float(variance_map(1.0, 2.0, 0.0, "relu"))    # He: ReLU keeps the variance
     1.0
     """
-    act = _activation(activation)
+    act = get_activation(activation)
     w, b = _variances(sw2, sb2)
     q = np.maximum(np.asarray(q, dtype=np.float64), 0.0)
     return w * gaussian_expectation(lambda u: np.square(act(u)), np.sqrt(q), quad) + b
@@ -224,7 +220,7 @@ def variance_map_slope(
     >>> float(variance_map_slope(3.0, 2.0, "relu"))    # the ReLU map is linear in q
     1.0
     """
-    act = _activation(activation)
+    act = get_activation(activation)
     w, _ = _variances(sw2, 0.0)
     q = np.asarray(q, dtype=np.float64)
     return _map_and_slope(q, w, np.zeros_like(w), act, quad)[1]
@@ -258,7 +254,7 @@ def chi1(
     >>> round(float(chi1(1.0, 0.1, "relu")), 12)    # Xavier-like scale on ReLU: halves
     0.5
     """
-    act = _activation(activation)
+    act = get_activation(activation)
     w, b = _variances(sw2, sb2)
     q = fixed_point(w, b, act, quad=quad) if q is None else np.asarray(q, dtype=np.float64)
     # at q* = 0 take the limit q -> 0+ (ReLU's derivative is 0 at exactly 0); at q* = inf
@@ -296,7 +292,7 @@ def fixed_point(
     >>> float(fixed_point(3.0, 0.0, "relu"))
     inf
     """
-    act = _activation(activation)
+    act = get_activation(activation)
     w, b = _variances(sw2, sb2)
     tol = check_positive(tol, "tol")
     shape = w.shape
@@ -349,7 +345,7 @@ def correlation_map(
     >>> round(float(correlation_map(1.0, 1.5, 0.1, "tanh")), 12)    # c = 1 is always fixed
     1.0
     """
-    act = _activation(activation)
+    act = get_activation(activation)
     w, b = _variances(sw2, sb2)
     q = fixed_point(w, b, act, quad=quad) if q is None else np.asarray(q, dtype=np.float64)
     c = _correlations(c)
@@ -437,7 +433,7 @@ def correlation_fixed_point(
     >>> round(float(c), 12) + 0.0
     0.0
     """
-    act = _activation(activation)
+    act = get_activation(activation)
     w, b = _variances(sw2, sb2)
     q = fixed_point(w, b, act, quad=quad)
     return _correlation_fixed_point(
@@ -539,7 +535,7 @@ def depth_scales(
     >>> np.round(s.chi1, 3), np.round(s.xi_c, 1), np.round(s.c_star, 3)
     (array([0.759, 0.939, 1.048]), array([ 3.6, 15.8, 25.2]), array([1.   , 1.   , 0.744]))
     """
-    act = _activation(activation)
+    act = get_activation(activation)
     w, b = _variances(sw2, sb2)
     q = fixed_point(w, b, act, quad=quad)
     x1 = chi1(w, b, act, q=q, quad=quad)
@@ -574,7 +570,7 @@ def phase_diagram(
     >>> pd.chi1.shape, bool(pd.chi1[0, 0] < 1 < pd.chi1[0, -1])
     ((5, 8), True)
     """
-    act = _activation(activation)
+    act = get_activation(activation)
     w, b = np.meshgrid(np.asarray(sw2, np.float64), np.asarray(sb2, np.float64))
     scales = depth_scales(w, b, act, quad=COARSE)
     return PhaseDiagram(w, b, scales.q_star, scales.chi1, scales.xi_c)
@@ -597,7 +593,7 @@ def critical_line(q_star: ArrayLike, activation: str | Activation) -> tuple[Arra
     >>> np.round(sw2, 4), np.round(sb2, 4)
     (array([1.0197, 2.1533]), array([0.   , 0.151]))
     """
-    act = _activation(activation)
+    act = get_activation(activation)
     q = np.asarray(q_star, dtype=np.float64)
     if not (np.all(np.isfinite(q)) and np.all(q > 0)):
         raise ValueError(f"q_star must be finite and > 0, got {q_star!r}")
@@ -697,7 +693,7 @@ def edge_of_chaos(activation: str | Activation, q_star: float = 1.0) -> EdgeOfCh
     >>> round(edge_of_chaos("relu").sw2, 12)      # He
     2.0
     """
-    act = _activation(activation)
+    act = get_activation(activation)
     q = check_positive(q_star, "q_star")
     sw2_arr, sb2_arr = critical_line(q, act)
     sw2, sb2 = float(sw2_arr), float(sb2_arr)
