@@ -1,12 +1,13 @@
 """Give the memory of a layer's arrays back to the layer once nobody holds them.
 
 A training step makes the same arrays every time: each layer's output, each gradient. Made
-afresh, they cost more than their arithmetic. glibc's ``malloc`` hands a freed block at the top
-of the heap back to the operating system once more than its trim threshold (a few hundred
-kilobytes to a few megabytes) is free there, and arrays larger than its mmap threshold get
-their own mapping, unmapped on ``free``. At the end of each step the whole step's arrays are
-freed, so the next step faults every page in again: for a 20-layer, 256-wide MLP with a batch
-of 128, about 5,000 (float32) to 16,000 (float64) page faults, half the step's time.
+afresh, they cost more than their arithmetic. glibc's ``malloc`` gives an array above its mmap
+threshold a mapping of its own, unmapped again by ``free``, and hands the free memory at the
+top of its heap back to the operating system once it exceeds the trim threshold (both start at
+128 KB and rise, up to 32 and 64 MB, as larger blocks are freed: see ``mallopt(3)``). At the
+end of a step the whole step's arrays are freed, so the next step faults every page in again:
+for a 20-layer, 256-wide MLP with a batch of 128, about 5,000 (float32) to 16,000 (float64)
+page faults, half the step's time.
 
 A :class:`Spares` keeps the last few arrays a layer made in each *role* (``"z"``, ``"dx"``...)
 and hands one out again only when its reference count shows that no one else holds it: not the
