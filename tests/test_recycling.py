@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import copy
 import pickle
-import sys
 import threading
 import time
 from collections.abc import Callable
@@ -12,6 +11,7 @@ from collections.abc import Callable
 import numpy as np
 import pytest
 
+import vanishing._recycling as recycling
 from vanishing._recycling import Spares
 from vanishing.layers import ActivationLayer, BatchNorm, Dense, Layer, Residual
 from vanishing.losses import softmax_cross_entropy
@@ -129,30 +129,78 @@ def test_spares_are_not_copied_with_a_layer() -> None:
         np.testing.assert_array_equal(twin(np.ones((4, 3))), layer(np.ones((4, 3))))
 
 
-def test_threads_are_never_handed_the_same_array() -> None:
-    """Each thread writes its number into what it was handed and finds it there later."""
+def test_threads_are_never_handed_the_same_array(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each thread writes its number into what it was handed and finds it there later.
+
+    The reference count is read slowly, so that without the lock a second thread would see
+    the array unheld while the first is about to take it.
+    """
+    count = recycling._refcount
+
+    def slow_count(kept: list[np.ndarray], i: int) -> int:
+        n = count(kept, i)
+        time.sleep(1e-4)
+        return n
+
     spares = Spares(per_role=4)
+    monkeypatch.setattr(recycling, "_refcount", slow_count)
     clashes: list[int] = []
     barrier = threading.Barrier(4)
 
     def take(number: int) -> None:
         barrier.wait()
-        for _ in range(500):
+        for _ in range(50):
             a = spares.empty("z", (8,), np.float64)
             a[...] = number
-            time.sleep(0)  # let another thread take an array now
+            time.sleep(1e-3)  # let another thread take an array now
             if not (a == number).all():
                 clashes.append(number)
             del a  # free again: the next request may get it
 
-    interval = sys.getswitchinterval()
-    sys.setswitchinterval(1e-6)  # switch threads as often as possible
-    try:
-        threads = [threading.Thread(target=take, args=(n,)) for n in range(4)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
-    finally:
-        sys.setswitchinterval(interval)
+    threads = [threading.Thread(target=take, args=(n,)) for n in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
     assert clashes == []
+
+
+def test_an_output_held_by_one_name_only_survives_many_steps() -> None:
+    """The caller's single reference is all that protects it, however warm the code is."""
+    layer = Dense(4, 4, rng=0)
+    x1, x2 = np.ones((3, 4)), np.full((3, 4), 2.0)
+    y1 = layer.forward(x1)[0]
+    expected = (x1 @ layer.params["W"] + layer.params["b"]).tobytes()
+    for _ in range(3000):
+        layer.backward(*reversed(layer.forward(x2)))
+    assert y1.tobytes() == expected
+
+
+def test_inference_keeps_no_memory() -> None:
+    net = MLP([8, 16, 3], "relu", rng=0)
+    net(np.ones((1000, 8)))
+    assert all("_spare_arrays" not in layer.__dict__ for layer in net.layers)
+
+
+def test_another_shape_lets_the_unheld_spares_go() -> None:
+    spares = Spares()
+    spares.empty("z", (1000, 8), np.float64)  # unheld at once
+    spares.empty("z", (10, 8), np.float64)
+    assert repr(spares) == "Spares(1 arrays)"
+
+
+def test_without_reference_counts_every_request_is_new(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(recycling, "_REUSES", False)
+    spares = Spares()
+    addresses = {spares.empty("z", (64, 64), np.float64).ctypes.data for _ in range(3)}
+    assert repr(spares) == "Spares(0 arrays)" and len(addresses) >= 1
+
+
+@pytest.mark.parametrize("layer", [Dense(3, 3, rng=0), Residual(Dense(3, 3, rng=0))])
+def test_outputs_keep_the_wider_dtype(layer: Layer) -> None:
+    y, cache = layer.forward(np.ones((2, 3)))
+    back = layer.backward(cache, np.ones((2, 3), dtype=np.float32))
+    assert y.dtype == back.dx.dtype == np.float64
+    assert all(g.dtype == np.float64 for g in back.grads.values())
+    mixed = Residual(Dense(3, 3, rng=0, dtype=np.float32)).forward(np.full((2, 3), 1 + 1e-12))[0]
+    assert mixed.dtype == np.float64

@@ -45,8 +45,13 @@ def _refcount(kept: list[np.ndarray], i: int) -> int:
     return sys.getrefcount(kept[i])
 
 
-# What `_refcount` returns for an array only `kept` holds, measured the way it is used.
-_UNHELD = _refcount([np.empty(0)], 0) if hasattr(sys, "getrefcount") else -1
+def _counts_references() -> bool:
+    """Whether reference counts can tell that no one holds an array: CPython with its GIL."""
+    gil_enabled = getattr(sys, "_is_gil_enabled", lambda: True)()
+    return sys.implementation.name == "cpython" and hasattr(sys, "getrefcount") and gil_enabled
+
+
+_REUSES = _counts_references()
 
 
 class Spares:
@@ -58,15 +63,18 @@ class Spares:
         How many arrays each role keeps. Two cover a training loop that still holds the
         previous step's cache and gradients while it computes the next ones.
 
-    Spares are not copied with the layer that owns them (``copy``, ``pickle``).
+    A request for another shape or dtype lets go of the role's unheld spares, so memory is
+    kept for one size of batch at a time. ``copy.deepcopy`` and ``pickle`` give a layer new,
+    empty spares; a shallow ``copy.copy`` shares them (safe: a held array is never handed out).
     """
 
-    __slots__ = ("_kept", "_lock", "per_role")
+    __slots__ = ("_kept", "_lock", "_probe", "per_role")
 
     def __init__(self, per_role: int = 2) -> None:
         self.per_role = per_role
         self._kept: dict[str, list[np.ndarray]] = {}
         self._lock = threading.Lock()
+        self._probe = [np.empty(0)]  # an array only this list holds: what "unheld" counts as
 
     def __repr__(self) -> str:
         return f"Spares({sum(len(v) for v in self._kept.values())} arrays)"
@@ -80,17 +88,19 @@ class Spares:
     def empty(self, role: str, shape: tuple[int, ...], dtype: DTypeLike) -> np.ndarray:
         """An uninitialised array of `shape` and `dtype`: a kept one if nobody holds it."""
         dtype = np.dtype(dtype)
+        if self.per_role == 0 or not _REUSES:
+            return np.empty(shape, dtype)
         with self._lock:  # two threads must not be handed the same array
+            unheld = _refcount(self._probe, 0)  # measured now, the way the spares are
             kept = self._kept.setdefault(role, [])
             for i in range(len(kept)):
-                if (
-                    _refcount(kept, i) == _UNHELD
-                    and kept[i].shape == shape
-                    and kept[i].dtype == dtype
-                ):
-                    return kept[i]
+                if _refcount(kept, i) == unheld:
+                    if kept[i].shape == shape and kept[i].dtype == dtype:
+                        return kept[i]
+                    del kept[i]  # unheld, of another size: let it go
+                    break
             array = np.empty(shape, dtype)
             kept.append(array)
             if len(kept) > self.per_role:
-                del kept[0]  # the oldest: still held by someone (or of another shape)
+                del kept[0]  # the oldest, still held by someone: theirs now
             return array

@@ -125,13 +125,20 @@ class Layer(ABC):
         """Inference-mode output, ``forward(x, training=False)[0]``."""
         return self.forward(x, training=False)[0]
 
-    @property
-    def _spares(self) -> Spares:
-        """Arrays this layer made before and may reuse once no one holds them (no state)."""
+    def _new(self, role: str, shape: tuple[int, ...], *operands: Any, reuse: bool = True) -> Array:
+        """Memory for an array of `shape` in the `operands`' result dtype, to write with ``out=``.
+
+        With `reuse`, memory this layer made before under the same `role` and that no one
+        holds any more (see ``vanishing._recycling.Spares``); inference passes make fresh
+        arrays, so that large evaluation batches are not kept.
+        """
+        dtype = np.result_type(*operands)
+        if not reuse:
+            return np.empty(shape, dtype)
         spares = self.__dict__.get("_spare_arrays")
         if spares is None:
             spares = self.__dict__["_spare_arrays"] = Spares()
-        return spares
+        return spares.empty(role, shape, dtype)
 
     def _check_dy(self, dy: ArrayLike, y_shape: tuple[int, ...]) -> Array:
         dy = check_array(dy, "dy")
@@ -216,10 +223,9 @@ class Dense(Layer):
     def forward(self, x: ArrayLike, *, training: bool = True) -> tuple[Array, Array]:
         """Return ``z = x @ W + b`` and the cache ``x``."""
         x = _check_input(repr(self), x, self.n_in, self.dtype)
-        z = np.matmul(
-            x, self.params["W"], out=self._spares.empty("z", (len(x), self.n_out), x.dtype)
-        )
-        if "b" in self.params:
+        W = self.params["W"]
+        z = np.matmul(x, W, out=self._new("z", (len(x), self.n_out), x, W, reuse=training))
+        if "b" in self.params:  # z = x W + b
             z += self.params["b"]
         return z, x
 
@@ -228,10 +234,10 @@ class Dense(Layer):
         x = cache
         dy = self._check_dy(dy, (x.shape[0], self.n_out))
         W = self.params["W"]
-        grads = {"W": np.matmul(x.T, dy, out=self._spares.empty("dW", W.shape, dy.dtype))}
+        grads = {"W": np.matmul(x.T, dy, out=self._new("dW", W.shape, x, dy))}  # x^T dy
         if "b" in self.params:
-            grads["b"] = dy.sum(axis=0)
-        dx = np.matmul(dy, W.T, out=self._spares.empty("dx", x.shape, dy.dtype))
+            grads["b"] = dy.sum(axis=0, dtype=grads["W"].dtype)
+        dx = np.matmul(dy, W.T, out=self._new("dx", x.shape, dy, W))  # dy W^T
         return LayerGradients(dx, grads)
 
 
@@ -271,7 +277,9 @@ class ActivationLayer(Layer):
     def forward(self, x: ArrayLike, *, training: bool = True) -> tuple[Array, Array]:
         """Return ``f(x)`` and the cache ``x`` (the pre-activation)."""
         z = check_array(x, "x")
-        a = self._spares.empty("a", z.shape, z.dtype)
+        # f(z) is copied into memory this layer keeps (one pass, far cheaper than the page
+        # faults of a fresh output each step); the activations take no ``out=``
+        a = self._new("a", z.shape, z, reuse=training)
         np.copyto(a, self.activation.forward(z))
         return a, z
 
@@ -279,7 +287,7 @@ class ActivationLayer(Layer):
         """Return ``dx = dy * f'(z)``."""
         z = cache
         dy = self._check_dy(dy, z.shape)
-        dx = self._spares.empty("dx", z.shape, np.result_type(dy, z))
+        dx = self._new("dx", z.shape, dy, z)
         return LayerGradients(np.multiply(dy, self.activation.derivative(z), out=dx), {})
 
 
@@ -372,10 +380,11 @@ class BatchNorm(Layer):
         else:
             mean, var = self.running_mean, self.running_var
         inv_std = 1.0 / np.sqrt(var + self.eps)
-        x_hat = np.subtract(x, mean, out=self._spares.empty("x_hat", x.shape, x.dtype))
+        gamma, beta = self.params["gamma"], self.params["beta"]
+        x_hat = np.subtract(x, mean, out=self._new("x_hat", x.shape, x, mean, reuse=training))
         x_hat *= inv_std  # (x - mean) / sqrt(var + eps)
-        y = np.multiply(x_hat, self.params["gamma"], out=self._spares.empty("y", x.shape, x.dtype))
-        y += self.params["beta"]  # gamma x_hat + beta
+        y = np.multiply(x_hat, gamma, out=self._new("y", x.shape, x_hat, gamma, reuse=training))
+        y += beta  # gamma x_hat + beta
         return y, (x_hat, inv_std, training)
 
     def backward(self, cache: Any, dy: Array) -> LayerGradients:
@@ -384,7 +393,7 @@ class BatchNorm(Layer):
         dy = self._check_dy(dy, x_hat.shape)
         grads = {"gamma": (dy * x_hat).sum(axis=0), "beta": dy.sum(axis=0)}
         g = dy * self.params["gamma"]
-        dx = self._spares.empty("dx", g.shape, g.dtype)
+        dx = self._new("dx", g.shape, g, inv_std)
         if training:
             np.multiply(inv_std, g - g.mean(axis=0) - x_hat * (g * x_hat).mean(axis=0), out=dx)
         else:
@@ -444,16 +453,16 @@ class Residual(Layer):
             raise ValueError(
                 f"Residual block must preserve the shape {x.shape}, but it returned {h.shape}"
             )
-        y = np.multiply(self.scale, h, out=self._spares.empty("y", h.shape, h.dtype))
+        y = np.multiply(self.scale, h, out=self._new("y", h.shape, h, x, reuse=training))
         y += x  # x + scale F(x)
         return y, block_cache
 
     def backward(self, cache: Any, dy: Array) -> LayerGradients:
         """Return ``dy + scale * dblock/dx`` and the block's gradients."""
         dy = check_array(dy, "dy")
-        dh = np.multiply(self.scale, dy, out=self._spares.empty("dh", dy.shape, dy.dtype))
+        dh = np.multiply(self.scale, dy, out=self._new("dh", dy.shape, dy))  # scale dy
         inner = self.block.backward(cache, dh)
         grads = {f"block.{k}": v for k, v in inner.grads.items()}
         deltas = {"block": dh, **{f"block.{k}": v for k, v in inner.named_deltas.items()}}
-        dx = np.add(dy, inner.dx, out=self._spares.empty("dx", dy.shape, dy.dtype))
+        dx = np.add(dy, inner.dx, out=self._new("dx", dy.shape, dy, inner.dx))  # dy + dF/dx
         return LayerGradients(dx, grads, deltas)
