@@ -212,7 +212,7 @@ def relu_derivative(z: ArrayLike) -> Array:
     array([0., 0., 1.])
     """
     z = _float(z)
-    return (z > 0).astype(z.dtype)
+    return np.greater(z, 0.0, out=np.empty_like(z))  # written as 1.0/0.0: no boolean copy
 
 
 def leaky_relu(z: ArrayLike, slope: float = 0.01) -> Array:
