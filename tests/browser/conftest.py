@@ -24,7 +24,6 @@ from playwright.sync_api import (
     Page,
     Request,
     Response,
-    Route,
     sync_playwright,
 )
 
@@ -34,6 +33,11 @@ LANGUAGES = ("en", "ko")
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--headless",
+    # Only the local server resolves: a request to any other host fails at once, offline,
+    # and the Recorder lists it. (Routing every request through Playwright instead would
+    # turn off the browser's cache: each page would fetch and compile MathJax, Plotly and
+    # the theme again.)
+    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
     "--no-sandbox",
     "--disable-gpu",
     "--disable-background-networking",
@@ -119,8 +123,8 @@ class Recorder:
         self.errors: list[str] = []
         self.failed: list[str] = []
 
-    def attach(self, context: BrowserContext, page: Page) -> None:
-        context.route("**/*", self._route)
+    def attach(self, page: Page) -> None:
+        page.on("request", self._request)
         page.on("console", self._console)
         page.on("pageerror", lambda exc: self.errors.append(f"pageerror: {exc}"))
         page.on("requestfailed", self._failed)
@@ -129,18 +133,18 @@ class Recorder:
     def _failed(self, request: Request) -> None:
         # A request the browser cancels because the test moved on (the favicon and web
         # fonts load lazily) is not a failure; a missing file is a 404 response instead.
-        if (request.failure or "").startswith("net::ERR_ABORTED"):
+        # A foreign request fails too (CHROMIUM_ARGS): it is listed as foreign already.
+        if (request.failure or "").startswith("net::ERR_ABORTED") or self.is_foreign(request):
             return
         self.failed.append(f"{request.url} ({request.failure})")
 
-    def _route(self, route: Route) -> None:
-        url = route.request.url
-        parts = urlsplit(url)
-        if parts.scheme in {"data", "blob", "about"} or parts.netloc == self.origin:
-            route.continue_()
-        else:
-            self.foreign.append(url)
-            route.abort()
+    def is_foreign(self, request: Request) -> bool:
+        parts = urlsplit(request.url)
+        return parts.scheme not in {"data", "blob", "about"} and parts.netloc != self.origin
+
+    def _request(self, request: Request) -> None:
+        if self.is_foreign(request):
+            self.foreign.append(request.url)
 
     def _console(self, msg: ConsoleMessage) -> None:
         if msg.type == "error":
@@ -162,7 +166,7 @@ def shared_page(browser: Browser, base_url: str) -> Iterator[tuple[Page, Recorde
     context = browser.new_context(locale="en-US")
     page = context.new_page()
     recorder = Recorder(base_url)
-    recorder.attach(context, page)
+    recorder.attach(page)
     yield page, recorder
     context.close()
 
@@ -203,7 +207,7 @@ def open_page(browser: Browser, base_url: str) -> Iterator[Callable[..., tuple[P
         contexts.append(context)
         page = context.new_page()
         recorder = Recorder(base_url)
-        recorder.attach(context, page)
+        recorder.attach(page)
         page.goto(base_url + path, wait_until="load")
         return page, recorder
 
