@@ -17,6 +17,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from axe_playwright_python.base import AXE_FILE_PATH
 from playwright.sync_api import (
     Browser,
     BrowserContext,
@@ -74,7 +75,17 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         metafunc.parametrize("page_path", params, scope="module")
 
 
+#: Where the server also serves axe-core (as the axe-playwright-python wheel ships it, a test
+#: dependency: no network), so the browser caches and compiles it once, not once a page.
+AXE_PATH = "_tests/axe.min.js"
+
+
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def translate_path(self, path: str) -> str:
+        if urlsplit(path).path == "/" + AXE_PATH:
+            return str(AXE_FILE_PATH)
+        return super().translate_path(path)
+
     def log_message(self, format: str, *args: object) -> None:
         pass
 
