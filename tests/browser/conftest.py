@@ -46,6 +46,8 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
+#: The desktop viewport (CSS px) the page checks run in; the phone check narrows it.
+DESKTOP = {"width": 1280, "height": 720}
 NOT_BUILT = f"The site is not built ({SITE} has no en/ and ko/): run `make site` first."
 
 
@@ -174,12 +176,25 @@ class Recorder:
 @pytest.fixture(scope="session")
 def shared_page(browser: Browser, base_url: str) -> Iterator[tuple[Page, Recorder]]:
     """One page reused for every page check, so the browser cache keeps them fast."""
-    context = browser.new_context(locale="en-US")
+    context = browser.new_context(locale="en-US", viewport=DESKTOP)
     page = context.new_page()
     recorder = Recorder(base_url)
     recorder.attach(page)
     yield page, recorder
     context.close()
+
+
+def goto(page: Page, recorder: Recorder, url: str) -> None:
+    """Load ``url`` in the shared page at the desktop viewport, with fresh records.
+
+    A check that narrowed the viewport leaves it narrow: it is widened on a blank page
+    here, which costs nothing, rather than by laying the old page out again.
+    """
+    if page.viewport_size != DESKTOP:
+        page.goto("about:blank")
+        page.set_viewport_size(DESKTOP)
+    recorder.reset()
+    page.goto(url, wait_until="load")
 
 
 @pytest.fixture(scope="module")
@@ -188,8 +203,7 @@ def loaded(
 ) -> tuple[Page, Recorder]:
     """``page_path`` loaded once in the shared page, for every check of that page."""
     page, recorder = shared_page
-    recorder.reset()
-    page.goto(base_url + page_path, wait_until="load")
+    goto(page, recorder, base_url + page_path)
     return page, recorder
 
 
@@ -201,8 +215,7 @@ def visit(
 
     def _visit(path: str) -> tuple[Page, Recorder]:
         page, recorder = shared_page
-        recorder.reset()
-        page.goto(base_url + path, wait_until="load")
+        goto(page, recorder, base_url + path)
         return page, recorder
 
     return _visit
