@@ -17,6 +17,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from axe_playwright_python.base import AXE_FILE_PATH
 from playwright.sync_api import (
     Browser,
     BrowserContext,
@@ -24,7 +25,6 @@ from playwright.sync_api import (
     Page,
     Request,
     Response,
-    Route,
     sync_playwright,
 )
 
@@ -34,6 +34,11 @@ LANGUAGES = ("en", "ko")
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--headless",
+    # Only the local server resolves: a request to any other host fails at once, offline,
+    # and the Recorder lists it. (Routing every request through Playwright instead would
+    # turn off the browser's cache: each page would fetch and compile MathJax, Plotly and
+    # the theme again.)
+    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
     "--no-sandbox",
     "--disable-gpu",
     "--disable-background-networking",
@@ -41,6 +46,8 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
+#: The desktop viewport (CSS px) the page checks run in; the phone check narrows it.
+DESKTOP = {"width": 1280, "height": 720}
 NOT_BUILT = f"The site is not built ({SITE} has no en/ and ko/): run `make site` first."
 
 
@@ -70,7 +77,17 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         metafunc.parametrize("page_path", params, scope="module")
 
 
+#: Where the server also serves axe-core (as the axe-playwright-python wheel ships it, a test
+#: dependency: no network), so the browser caches and compiles it once, not once a page.
+AXE_PATH = "_tests/axe.min.js"
+
+
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def translate_path(self, path: str) -> str:
+        if urlsplit(path).path == "/" + AXE_PATH:
+            return str(AXE_FILE_PATH)
+        return super().translate_path(path)
+
     def log_message(self, format: str, *args: object) -> None:
         pass
 
@@ -119,8 +136,8 @@ class Recorder:
         self.errors: list[str] = []
         self.failed: list[str] = []
 
-    def attach(self, context: BrowserContext, page: Page) -> None:
-        context.route("**/*", self._route)
+    def attach(self, page: Page) -> None:
+        page.on("request", self._request)
         page.on("console", self._console)
         page.on("pageerror", lambda exc: self.errors.append(f"pageerror: {exc}"))
         page.on("requestfailed", self._failed)
@@ -129,18 +146,18 @@ class Recorder:
     def _failed(self, request: Request) -> None:
         # A request the browser cancels because the test moved on (the favicon and web
         # fonts load lazily) is not a failure; a missing file is a 404 response instead.
-        if (request.failure or "").startswith("net::ERR_ABORTED"):
+        # A foreign request fails too (CHROMIUM_ARGS): it is listed as foreign already.
+        if (request.failure or "").startswith("net::ERR_ABORTED") or self.is_foreign(request):
             return
         self.failed.append(f"{request.url} ({request.failure})")
 
-    def _route(self, route: Route) -> None:
-        url = route.request.url
-        parts = urlsplit(url)
-        if parts.scheme in {"data", "blob", "about"} or parts.netloc == self.origin:
-            route.continue_()
-        else:
-            self.foreign.append(url)
-            route.abort()
+    def is_foreign(self, request: Request) -> bool:
+        parts = urlsplit(request.url)
+        return parts.scheme not in {"data", "blob", "about"} and parts.netloc != self.origin
+
+    def _request(self, request: Request) -> None:
+        if self.is_foreign(request):
+            self.foreign.append(request.url)
 
     def _console(self, msg: ConsoleMessage) -> None:
         if msg.type == "error":
@@ -159,12 +176,25 @@ class Recorder:
 @pytest.fixture(scope="session")
 def shared_page(browser: Browser, base_url: str) -> Iterator[tuple[Page, Recorder]]:
     """One page reused for every page check, so the browser cache keeps them fast."""
-    context = browser.new_context(locale="en-US")
+    context = browser.new_context(locale="en-US", viewport=DESKTOP)
     page = context.new_page()
     recorder = Recorder(base_url)
-    recorder.attach(context, page)
+    recorder.attach(page)
     yield page, recorder
     context.close()
+
+
+def goto(page: Page, recorder: Recorder, url: str) -> None:
+    """Load ``url`` in the shared page at the desktop viewport, with fresh records.
+
+    A check that narrowed the viewport leaves it narrow: it is widened on a blank page
+    here, which costs nothing, rather than by laying the old page out again.
+    """
+    if page.viewport_size != DESKTOP:
+        page.goto("about:blank")
+        page.set_viewport_size(DESKTOP)
+    recorder.reset()
+    page.goto(url, wait_until="load")
 
 
 @pytest.fixture(scope="module")
@@ -173,8 +203,7 @@ def loaded(
 ) -> tuple[Page, Recorder]:
     """``page_path`` loaded once in the shared page, for every check of that page."""
     page, recorder = shared_page
-    recorder.reset()
-    page.goto(base_url + page_path, wait_until="load")
+    goto(page, recorder, base_url + page_path)
     return page, recorder
 
 
@@ -186,8 +215,7 @@ def visit(
 
     def _visit(path: str) -> tuple[Page, Recorder]:
         page, recorder = shared_page
-        recorder.reset()
-        page.goto(base_url + path, wait_until="load")
+        goto(page, recorder, base_url + path)
         return page, recorder
 
     return _visit
@@ -203,7 +231,7 @@ def open_page(browser: Browser, base_url: str) -> Iterator[Callable[..., tuple[P
         contexts.append(context)
         page = context.new_page()
         recorder = Recorder(base_url)
-        recorder.attach(context, page)
+        recorder.attach(page)
         page.goto(base_url + path, wait_until="load")
         return page, recorder
 

@@ -32,6 +32,10 @@ import explorer_data as grid
 
 PAGES = {"flow": "gradient-flow", "phase": "order-and-chaos", "rnn": "gradients-through-time"}
 SCHEMES = ("http", "file")
+#: One pytest-xdist group per explorer (``--dist loadgroup``): its tests run on one worker
+#: and share its page loads (fixture ``opened``).
+GROUP = {name: pytest.mark.xdist_group(f"explorer:{name}") for name in PAGES}
+BY_NAME = [pytest.param(name, marks=GROUP[name]) for name in PAGES]
 #: Relative tolerance: the pages carry 4 significant digits.
 RTOL = 1e-3
 
@@ -58,30 +62,51 @@ def context_for(browser: Browser) -> Iterator[Callable[[int], BrowserContext]]:
         context.close()
 
 
+@pytest.fixture(scope="module")
+def opened() -> Iterator[dict[tuple[str, str, str, int], tuple[Page, Recorder]]]:
+    """The module's explorer pages by (name, language, scheme, width), loaded once each."""
+    pages: dict[tuple[str, str, str, int], tuple[Page, Recorder]] = {}
+    yield pages
+    for page, _ in pages.values():
+        page.close()
+
+
 @pytest.fixture
 def explorer_page(
-    context_for: Callable[[int], BrowserContext], base_url: str
-) -> Iterator[Callable[..., tuple[Page, Recorder]]]:
-    """``explorer_page(name, lang, scheme, width=1200) -> (page, recorder)``, ready to use."""
-    pages: list[Page] = []
+    context_for: Callable[[int], BrowserContext],
+    base_url: str,
+    opened: dict[tuple[str, str, str, int], tuple[Page, Recorder]],
+) -> Callable[..., tuple[Page, Recorder]]:
+    """``explorer_page(name, lang, scheme, width=1200, fresh=False) -> (page, recorder)``.
 
-    def _open(name: str, lang: str, scheme: str, width: int = 1200) -> tuple[Page, Recorder]:
+    The page of that explorer, ready to use. Loading one costs seconds (Plotly and the
+    data), so tests that set every control they read share one load (the recorder keeps
+    everything since it); ``fresh=True`` loads it anew, with the controls as a reader
+    first sees them, and later tests share that one.
+    """
+
+    def _open(
+        name: str, lang: str, scheme: str, width: int = 1200, fresh: bool = False
+    ) -> tuple[Page, Recorder]:
+        key = (name, lang, scheme, width)
+        if key in opened and not fresh:
+            return opened[key]
         root = base_url if scheme == "http" else (ROOT / "docs" / "_build" / "site").as_uri() + "/"
         page = context_for(width).new_page()
-        pages.append(page)
         recorder = Recorder(root)
-        page.route("**/*", recorder._route)
+        page.on("request", recorder._request)
         page.on("console", recorder._console)
         page.on("pageerror", lambda exc: recorder.errors.append(f"pageerror: {exc}"))
         page.on("requestfailed", lambda req: recorder.failed.append(req.url))
         page.on("response", recorder._response)
         page.goto(f"{root}{lang}/explorer/{PAGES[name]}.html", wait_until="load")
         page.wait_for_selector(f"#explorer-{name}[data-ready=true]", timeout=60_000)
+        if key in opened:
+            opened[key][0].close()
+        opened[key] = page, recorder
         return page, recorder
 
-    yield _open
-    for page in pages:
-        page.close()
+    return _open
 
 
 def figure(page: Page, name: str) -> str:
@@ -178,11 +203,11 @@ STEPS: dict[str, list[tuple[str, Callable[[Page, str], None]]]] = {
 
 @pytest.mark.parametrize("scheme", SCHEMES)
 @pytest.mark.parametrize("lang", LANGUAGES)
-@pytest.mark.parametrize("name", list(PAGES))
+@pytest.mark.parametrize("name", BY_NAME)
 def test_every_control_changes_the_figure(
     explorer_page: Callable[..., tuple[Page, Recorder]], name: str, lang: str, scheme: str
 ) -> None:
-    page, recorder = explorer_page(name, lang, scheme)
+    page, recorder = explorer_page(name, lang, scheme, fresh=True)
     keys = page.eval_on_selector_all(
         f"#explorer-{name} [data-control]", "els => els.map(e => e.dataset.control)"
     )
@@ -196,8 +221,9 @@ def test_every_control_changes_the_figure(
     assert_clean(recorder)
 
 
+@GROUP["phase"]
 def test_plot_click_chooses_a_point(explorer_page: Callable[..., tuple[Page, Recorder]]) -> None:
-    page, recorder = explorer_page("phase", "en", "http")
+    page, recorder = explorer_page("phase", "en", "http", fresh=True)
     before = control(page, "phase", "sw2").input_value()
     diagram = page.locator("#explorer-phase .explorer-plot").first
     diagram.scroll_into_view_if_needed()
@@ -254,6 +280,7 @@ FLOW_CASES = [
 ]
 
 
+@GROUP["flow"]
 @pytest.mark.parametrize(("act", "init", "depth_index", "bn", "res"), FLOW_CASES)
 def test_flow_numbers_are_the_library_s(
     explorer_page: Callable[..., tuple[Page, Recorder]],
@@ -279,11 +306,12 @@ def test_flow_numbers_are_the_library_s(
         np.testing.assert_allclose(shown[lab["backward"] + predicted]["y"], mf_bwd, rtol=RTOL)
 
 
+@GROUP["flow"]
 def test_flow_edge_of_chaos_is_the_library_s(
     explorer_page: Callable[..., tuple[Page, Recorder]],
 ) -> None:
     """Where the library has an edge-of-chaos point, it is plotted; where not, the page says why."""
-    page, _ = explorer_page("flow", "en", "http")
+    page, _ = explorer_page("flow", "en", "http", fresh=True)
     choose(page, "flow", "init", "edge_of_chaos")
     for act in grid.FLOW_ACTIVATIONS:
         choose(page, "flow", "activation", act)
@@ -302,6 +330,7 @@ def test_flow_edge_of_chaos_is_the_library_s(
 PHASE_CASES = [("tanh", 2, 1), ("tanh", 6, 0), ("relu", 4, 2), ("relu", 7, 3)]
 
 
+@GROUP["phase"]
 @pytest.mark.parametrize(("act", "i", "j"), PHASE_CASES)
 def test_phase_numbers_are_the_library_s(
     explorer_page: Callable[..., tuple[Page, Recorder]], act: str, i: int, j: int
@@ -345,6 +374,7 @@ def test_phase_numbers_are_the_library_s(
     np.testing.assert_allclose(shown[lab["predicted"]]["y"], predicted, rtol=2e-3)
 
 
+@GROUP["rnn"]
 @pytest.mark.parametrize(("act", "k", "clip"), [("identity", 12, True), ("tanh", 20, False)])
 def test_rnn_numbers_are_the_library_s(
     explorer_page: Callable[..., tuple[Page, Recorder]], act: str, k: int, clip: bool
@@ -375,7 +405,7 @@ def test_rnn_numbers_are_the_library_s(
 # --------------------------------------------------------------------------------------
 # language, phone width
 # --------------------------------------------------------------------------------------
-@pytest.mark.parametrize("name", list(PAGES))
+@pytest.mark.parametrize("name", BY_NAME)
 def test_korean_labels(explorer_page: Callable[..., tuple[Page, Recorder]], name: str) -> None:
     """Every control label and the figure's axis titles are Korean on /ko/."""
     page, _ = explorer_page(name, "ko", "http")
@@ -395,7 +425,7 @@ def test_korean_labels(explorer_page: Callable[..., tuple[Page, Recorder]], name
     assert not english, f"labels left in English on /ko/: {english}"
 
 
-@pytest.mark.parametrize("name", list(PAGES))
+@pytest.mark.parametrize("name", BY_NAME)
 def test_phone_width(explorer_page: Callable[..., tuple[Page, Recorder]], name: str) -> None:
     page, recorder = explorer_page(name, "en", "file", width=360)
     fits = page.eval_on_selector(

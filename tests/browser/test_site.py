@@ -48,8 +48,10 @@ def test_root_has_plain_links_without_javascript(site_dir: Path) -> None:
         ("ko/index.html", "en/index.html"),
     ],
 )
-def test_switcher_lands_on_same_page(open_page: Open, start: str, landing: str) -> None:
-    page, _ = open_page(start)
+def test_switcher_lands_on_same_page(
+    visit: Callable[[str], tuple[Page, Any]], start: str, landing: str
+) -> None:
+    page, _ = visit(start)  # the shared page: its cache has the theme, fonts and MathJax
     page.locator("a.lang-switcher").first.click()
     page.wait_for_url(f"**/{landing}")
 
@@ -100,6 +102,10 @@ def search(
 @functools.cache  # each search hits ~50 pages; parse each once, not once per test
 def _text(site_dir: Path, href: str) -> str:
     html = (site_dir / "ko" / href).read_text(encoding="utf-8")
+    # parse only the <main> element (the page without its navigation and scripts)
+    start, end = html.find("<main"), html.rfind("</main>")
+    if start >= 0 and end > start:
+        html = html[start : end + len("</main>")]
     main = BeautifulSoup(html, "html.parser").find("main") or BeautifulSoup(html, "html.parser")
     return main.get_text(" ")
 
