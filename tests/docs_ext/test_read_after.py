@@ -1,0 +1,38 @@
+"""docs/_ext/read_after.py: a build waits to read until the pipe's writer is done."""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+
+import pytest
+import read_after  # docs/_ext, on sys.path through tests/docs_ext/conftest.py
+
+
+def test_waits_until_the_write_end_is_closed() -> None:
+    read_end, write_end = os.pipe()
+    done = threading.Event()
+    waiter = threading.Thread(target=lambda: (read_after.wait_for_writer(read_end), done.set()))
+    waiter.start()
+    os.write(write_end, b"not yet")  # data is not the signal: only the end is
+    time.sleep(0.2)
+    assert not done.is_set()
+    os.close(write_end)
+    waiter.join(timeout=5)
+    assert done.is_set()
+
+
+def test_without_the_variable_nothing_waits(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(read_after.READ_AFTER_ENV, raising=False)
+    read_after.before_read(None, None, [])  # type: ignore[arg-type]  # returns at once
+
+
+def test_the_variable_is_consumed(monkeypatch: pytest.MonkeyPatch) -> None:
+    read_end, write_end = os.pipe()
+    os.close(write_end)
+    monkeypatch.setenv(read_after.READ_AFTER_ENV, str(read_end))
+    read_after.before_read(None, None, [])  # type: ignore[arg-type]
+    assert read_after.READ_AFTER_ENV not in os.environ  # kernels and workers do not wait
+    with pytest.raises(OSError):
+        os.fstat(read_end)  # closed
