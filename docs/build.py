@@ -62,6 +62,8 @@ OVERRIDES = {
     "en": ["-j", "auto"],
     "ko": ["-j", "auto", "-D", "language=ko"],
 }
+#: How much lower (``nice`` steps) the Korean build's priority is while English builds.
+YIELD_NICENESS = 10
 #: myst-nb always writes its executed notebooks, glue data and cell images next to the
 #: output folder (``<outdir>/../jupyter_execute``), which here is inside the site. They
 #: are needed while a language builds (cross-page glue, images copied at write time),
@@ -91,14 +93,25 @@ class SphinxRun:
         srcdir: Path = DOCS,
         pass_fds: tuple[int, ...] = (),
         env: dict[str, str] | None = None,
+        yield_cpu: bool = False,
     ) -> None:
         cmd = [sys.executable, "-m", "sphinx", "-b", builder, "-q", *(STRICT if strict else [])]
         cmd += extra
         cmd += ["-c", str(DOCS), "-d", str(doctrees), str(srcdir), str(out)]
         self.what = f"sphinx-build ({builder} {' '.join(extra)})"
+        # yield_cpu: a process group of its own, whose priority can be raised back at once
         self.proc = subprocess.Popen(
-            cmd, stderr=subprocess.PIPE, text=True, bufsize=1, pass_fds=pass_fds, env=env
+            cmd,
+            stderr=subprocess.PIPE,
+            text=True,
+            bufsize=1,
+            pass_fds=pass_fds,
+            env=env,
+            start_new_session=yield_cpu,
         )
+        self.niceness = os.getpriority(os.PRIO_PROCESS, 0)
+        if yield_cpu:  # its workers, started later, inherit the lower priority
+            os.setpriority(os.PRIO_PROCESS, self.proc.pid, self.niceness + YIELD_NICENESS)
         self._relay = threading.Thread(target=self._pass_on, daemon=True)
         self._relay.start()
 
@@ -107,6 +120,16 @@ class SphinxRun:
         for line in self.proc.stderr:
             if not NOISE.search(line):
                 sys.stderr.write(line)
+
+    def restore_priority(self) -> bool:
+        """Give the process and every process of its group this script's priority again;
+        False where the operating system does not allow it (only privileged users may
+        raise a priority): then it keeps running at the lower one."""
+        try:
+            os.setpriority(os.PRIO_PGRP, self.proc.pid, self.niceness)
+        except (PermissionError, ProcessLookupError):
+            return False
+        return True
 
     def wait(self) -> int:
         """Wait for the process to end; return its exit status."""
@@ -202,7 +225,8 @@ def language_options(lang: str, strict: bool = True) -> list[str]:
 
 def start_language(lang: str, strict: bool = True, read_after: int | None = None) -> SphinxRun:
     """Start building ``lang``'s HTML. ``read_after``: a pipe's read end; the build reads
-    its pages only once that pipe's writer has closed it (docs/_ext/read_after.py)."""
+    its pages only once that pipe's writer has closed it (docs/_ext/read_after.py), and
+    runs at a lower priority until :meth:`SphinxRun.restore_priority`."""
     srcdir = korean_source() if lang == "ko" else DOCS
     env, fds = os.environ.copy(), ()
     if read_after is not None:
@@ -216,6 +240,7 @@ def start_language(lang: str, strict: bool = True, read_after: int | None = None
         srcdir=srcdir,
         pass_fds=fds,
         env=env,
+        yield_cpu=read_after is not None,
     )
 
 
@@ -233,8 +258,11 @@ def build_languages(langs: tuple[str, ...], strict: bool = True, force: bool = F
     English and Korean build at the same time. Korean first generates its gallery (the
     Korean scripts, in its own source tree), then waits, before it reads its pages, until
     English has finished: it finds every notebook page executed in the shared cache, and
-    the two never write the notebook outputs at once. On two cores the Korean gallery
-    runs on the core English leaves idle (its single-process stretches).
+    the two never write the notebook outputs at once. Until English has finished, Korean
+    runs at a lower priority (:data:`YIELD_NICENESS`): English keeps both cores busy most
+    of the time, and the Korean gallery is to fill the moments it does not (a straggling
+    notebook, a single-process stretch) rather than slow down English, which Korean
+    then waits for.
     """
     start = time.perf_counter()
     stale = {}
@@ -265,6 +293,8 @@ def build_languages(langs: tuple[str, ...], strict: bool = True, force: bool = F
                 if lang == "en" and pipe is not None:
                     os.close(pipe[1])  # English is done: Korean may read
                     pipe = (pipe[0], -1)
+                    for other in runs.values():
+                        other.restore_priority()
                 if status:
                     for other in runs.values():
                         other.stop()
