@@ -36,3 +36,25 @@ def test_the_variable_is_consumed(monkeypatch: pytest.MonkeyPatch) -> None:
     assert read_after.READ_AFTER_ENV not in os.environ  # kernels and workers do not wait
     with pytest.raises(OSError):
         os.fstat(read_end)  # closed
+
+
+def test_the_explorer_data_is_made_after_the_wait(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Korean, built beside English, must find the data English computed, not compute it
+    from unittest.mock import MagicMock
+
+    import explorer
+
+    monkeypatch.delenv(read_after.READ_AFTER_ENV, raising=False)
+    connected: dict[str, list[tuple[int, str]]] = {}
+
+    def connect(event: str, handler: object, priority: int = 500) -> None:
+        connected.setdefault(event, []).append((priority, handler.__module__))  # type: ignore[attr-defined]
+
+    app = MagicMock()
+    app.connect.side_effect = connect
+    explorer.setup(app)
+    read_after.setup(app)
+    assert "builder-inited" not in connected
+    ((waits, _),) = [p for p in connected["env-before-read-docs"] if p[1] == "read_after"]
+    ((makes, _),) = [p for p in connected["env-before-read-docs"] if p[1] == "explorer"]
+    assert makes > waits
