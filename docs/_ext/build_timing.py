@@ -142,9 +142,11 @@ def setup(app: Sphinx) -> dict[str, Any]:
         counts["times"] = times
 
     app.connect("builder-inited", builder_inited, priority=0)
-    app.connect("env-before-read-docs", before_read, priority=997)
-    # the Korean build waits here for English to finish (docs/_ext/read_after.py, 998)
-    app.connect("env-before-read-docs", lambda app, env, docnames: clock.mark("wait"), priority=999)
+    # Before any other handler of the event: the Korean build waits here for English to
+    # finish (docs/_ext/read_after.py, priority 2) before anything touches what English
+    # writes (the execution cache, the explorer data); the rest counts as reading.
+    app.connect("env-before-read-docs", before_read, priority=1)
+    app.connect("env-before-read-docs", lambda app, env, docnames: clock.mark("wait"), priority=3)
     app.connect("env-updated", lambda app, env: clock.mark("read"), priority=0)
     app.connect("build-finished", finished, priority=999)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

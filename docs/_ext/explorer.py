@@ -314,7 +314,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     )
     app.add_directive("explorer", ExplorerDirective)
     app.connect("config-inited", add_static_path)
-    # after read_after's wait (998) and build_timing's mark of it (999)
+    # after read_after's wait (priority 2)
     app.connect("env-before-read-docs", lambda app, env, docnames: write_static(app), priority=1000)
     app.connect("html-page-context", page_scripts)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -37,6 +37,7 @@ def before_read(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
-    # between build_timing's "generate" (997) and "wait" (999) marks
-    app.connect("env-before-read-docs", before_read, priority=998)
+    # first among the handlers (read_order's opens the execution cache, explorer's reads
+    # its data), between build_timing's "generate" (1) and "wait" (3) marks
+    app.connect("env-before-read-docs", before_read, priority=2)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

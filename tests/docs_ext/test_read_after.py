@@ -58,3 +58,20 @@ def test_the_explorer_data_is_made_after_the_wait(monkeypatch: pytest.MonkeyPatc
     ((waits, _),) = [p for p in connected["env-before-read-docs"] if p[1] == "read_after"]
     ((makes, _),) = [p for p in connected["env-before-read-docs"] if p[1] == "explorer"]
     assert makes > waits
+
+
+def test_nothing_touches_the_execution_cache_before_the_wait() -> None:
+    # read_order opens (and on a cold build creates) the cache English is filling
+    from unittest.mock import MagicMock
+
+    import read_order
+
+    connected: list[tuple[int, str]] = []
+    app = MagicMock()
+    app.connect.side_effect = lambda event, handler, priority=500: connected.append(
+        (priority, handler.__module__)
+    )
+    read_order.setup(app)
+    read_after.setup(app)
+    priorities = dict((module, priority) for priority, module in connected)
+    assert priorities["read_after"] < priorities["read_order"]
