@@ -109,7 +109,7 @@ class SphinxRun:
             env=env,
             start_new_session=yield_cpu,
         )
-        self.niceness = os.getpriority(os.PRIO_PROCESS, 0)
+        self.niceness, self.yields = os.getpriority(os.PRIO_PROCESS, 0), yield_cpu
         if yield_cpu:  # its workers, started later, inherit the lower priority
             os.setpriority(os.PRIO_PROCESS, self.proc.pid, self.niceness + YIELD_NICENESS)
         self._relay = threading.Thread(target=self._pass_on, daemon=True)
@@ -125,6 +125,8 @@ class SphinxRun:
         """Give the process and every process of its group this script's priority again;
         False where the operating system does not allow it (only privileged users may
         raise a priority): then it keeps running at the lower one."""
+        if not self.yields:
+            return True
         try:
             os.setpriority(os.PRIO_PGRP, self.proc.pid, self.niceness)
         except (PermissionError, ProcessLookupError):
