@@ -14,9 +14,10 @@ seconds of its phases to ``docs/_build/timing/`` (docs/_ext/build_timing.py), th
 processes doing the work add their own CPU seconds there (each Jupyter kernel, the
 figure saving; docs/_ext/mplsetup.py), sphinx-gallery its per-example times (its
 ``junit`` report, one per language). The two languages build at once: Korean runs its
-gallery beside English, then waits ("wait") until English has finished before it reads. Kernel start-up is measured here, on an empty notebook. CPU seconds are
-the whole process tree's (user + system): less sensitive to other load than wall seconds
-on a shared machine. ``--draft`` forwards docs/build.py's draft mode (warnings reported,
+gallery beside English, then waits ("wait") until English has finished before it
+reads. Kernel start-up is measured here, on an empty notebook. CPU seconds are the whole
+process tree's (user + system): less sensitive to other load than wall seconds on a
+shared machine. ``--draft`` forwards docs/build.py's draft mode (warnings reported,
 not fatal) for timing a tree whose pages are mid-edit; ``--no-clean`` skips the cold build.
 """
 
