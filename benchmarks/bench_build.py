@@ -13,9 +13,11 @@ The breakdown comes from the build itself: each ``sphinx-build`` writes the wall
 seconds of its phases to ``docs/_build/timing/`` (docs/_ext/build_timing.py), the
 processes doing the work add their own CPU seconds there (each Jupyter kernel, the
 figure saving; docs/_ext/mplsetup.py), sphinx-gallery its per-example times (its
-``junit`` report). Kernel start-up is measured here, on an empty notebook. CPU seconds are
-the whole process tree's (user + system): less sensitive to other load than wall seconds
-on a shared machine. ``--draft`` forwards docs/build.py's draft mode (warnings reported,
+``junit`` report, one per language). The two languages build at once: Korean runs its
+gallery beside English, then waits ("wait") until English has finished before it
+reads. Kernel start-up is measured here, on an empty notebook. CPU seconds are the whole
+process tree's (user + system): less sensitive to other load than wall seconds on a
+shared machine. ``--draft`` forwards docs/build.py's draft mode (warnings reported,
 not fatal) for timing a tree whose pages are mid-edit; ``--no-clean`` skips the cold build.
 """
 
@@ -42,6 +44,7 @@ COLD_TARGET, NOOP_TARGET = 60.0, 10.0
 PHASES = {
     "setup": "set-up (after conf.py and the extensions load)",
     "generate": "generate: gallery examples, API stubs",
+    "wait": "wait: Korean, for English to finish",
     "read": "read: parse pages, execute notebooks",
     "write": "write: resolve, HTML, images, search index",
 }
@@ -85,14 +88,15 @@ def build(extra: list[str]) -> dict[str, Any]:
         "wall": wall,
         "cpu": cpu,
         "langs": langs,
-        "gallery": gallery_times(),
+        "gallery": {lang: gallery_times(lang) for lang in LANGUAGES},
         "skipped": skipped,
     }
 
 
-def gallery_times() -> list[tuple[float, str]]:
-    """sphinx-gallery's seconds per executed example (wall, figures included), slowest first."""
-    path = TIMING / "gallery-junit.xml"
+def gallery_times(lang: str) -> list[tuple[float, str]]:
+    """sphinx-gallery's seconds per example ``lang`` executed (wall, figures included),
+    slowest first."""
+    path = TIMING / f"gallery-junit-{lang}.xml"
     if not path.is_file():
         return []
     cases = ET.parse(path).getroot()
@@ -189,15 +193,16 @@ def report(name: str, result: dict[str, Any], target: float, kernel: tuple[float
                     f"    [{lang}] {kind}: {n} saves (check, draw, PNG),"
                     f" {w:.1f} s wall, {c:.1f} s CPU"
                 )
-    gallery = result["gallery"]
-    if gallery:
-        slowest = ", ".join(f"{Path(f).stem} {t:.1f}" for t, f in gallery[:3])
-        print(
-            f"    gallery: {len(gallery)} examples executed, {sum(t for t, _ in gallery):.1f} s"
-            f" wall summed over the workers, figures included (slowest: {slowest})"
-        )
-    else:
-        print("    gallery: no example executed")
+    for lang, gallery in result["gallery"].items():
+        if gallery:
+            slowest = ", ".join(f"{Path(f).stem} {t:.1f}" for t, f in gallery[:3])
+            print(
+                f"    [{lang}] gallery: {len(gallery)} examples executed,"
+                f" {sum(t for t, _ in gallery):.1f} s wall summed over the workers, figures"
+                f" included (slowest: {slowest})"
+            )
+        elif lang in langs:
+            print(f"    [{lang}] gallery: no example executed")
 
 
 def main() -> None:

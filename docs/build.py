@@ -1,4 +1,4 @@
-"""Build the whole site: English, then Korean, into docs/_build/site/{en,ko}/.
+"""Build the whole site, English and Korean, into docs/_build/site/{en,ko}/.
 
 Usage::
 
@@ -8,11 +8,12 @@ Usage::
     python docs/build.py --draft      # report warnings without failing (while writing)
     python docs/build.py --force      # run Sphinx even when no input changed
 
-English runs first: it executes the gallery scripts and the notebook pages. The Korean
-build reads the notebook pages' outputs from the shared execution cache, and runs the
-gallery on Korean copies of the scripts (see :func:`korean_source`), so its figures,
-printed output and downloads are Korean. Never run two builds at once: the gallery
-output lives in the source tree.
+English executes the gallery scripts and the notebook pages. The Korean build runs
+beside it: it runs the gallery on Korean copies of the scripts (see :func:`korean_source`,
+in a source tree of its own), so its figures, printed output and downloads are Korean,
+and then waits for English to finish before it reads its pages, taking the notebook
+pages' outputs from the shared execution cache (see :func:`build_languages`). Never run
+two ``docs/build.py`` at once in one tree: the gallery output lives in the source tree.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ import re
 import shutil
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -40,6 +42,7 @@ sys.path.insert(0, str(DOCS / "_ext"))
 import catalogs  # noqa: E402  (docs/_ext)
 import gallery_ko  # noqa: E402
 import translation_coverage as coverage  # noqa: E402
+from read_after import READ_AFTER_ENV  # noqa: E402
 
 BUILD = DOCS / "_build"
 SITE = BUILD / "site"
@@ -59,6 +62,8 @@ OVERRIDES = {
     "en": ["-j", "auto"],
     "ko": ["-j", "auto", "-D", "language=ko"],
 }
+#: How much lower (``nice`` steps) the Korean build's priority is while English builds.
+YIELD_NICENESS = 10
 #: myst-nb always writes its executed notebooks, glue data and cell images next to the
 #: output folder (``<outdir>/../jupyter_execute``), which here is inside the site. They
 #: are needed while a language builds (cross-page glue, images copied at write time),
@@ -74,6 +79,73 @@ DRAFT = [
 ]
 
 
+class SphinxRun:
+    """One ``sphinx-build`` in a fresh process, its stderr passed on as it comes (less the
+    noise); :meth:`wait` for it. ``pass_fds``: file descriptors the process inherits."""
+
+    def __init__(
+        self,
+        builder: str,
+        out: Path,
+        doctrees: Path,
+        *extra: str,
+        strict: bool = True,
+        srcdir: Path = DOCS,
+        pass_fds: tuple[int, ...] = (),
+        env: dict[str, str] | None = None,
+        yield_cpu: bool = False,
+    ) -> None:
+        cmd = [sys.executable, "-m", "sphinx", "-b", builder, "-q", *(STRICT if strict else [])]
+        cmd += extra
+        cmd += ["-c", str(DOCS), "-d", str(doctrees), str(srcdir), str(out)]
+        self.what = f"sphinx-build ({builder} {' '.join(extra)})"
+        # yield_cpu: a process group of its own, whose priority can be raised back at once
+        self.proc = subprocess.Popen(
+            cmd,
+            stderr=subprocess.PIPE,
+            text=True,
+            bufsize=1,
+            pass_fds=pass_fds,
+            env=env,
+            start_new_session=yield_cpu,
+        )
+        self.niceness, self.yields = os.getpriority(os.PRIO_PROCESS, 0), yield_cpu
+        if yield_cpu:  # its workers, started later, inherit the lower priority
+            os.setpriority(os.PRIO_PROCESS, self.proc.pid, self.niceness + YIELD_NICENESS)
+        self._relay = threading.Thread(target=self._pass_on, daemon=True)
+        self._relay.start()
+
+    def _pass_on(self) -> None:
+        assert self.proc.stderr is not None
+        for line in self.proc.stderr:
+            if not NOISE.search(line):
+                sys.stderr.write(line)
+
+    def restore_priority(self) -> bool:
+        """Give the process and every process of its group this script's priority again;
+        False where the operating system does not allow it (only privileged users may
+        raise a priority): then it keeps running at the lower one."""
+        if not self.yields:
+            return True
+        try:
+            os.setpriority(os.PRIO_PGRP, self.proc.pid, self.niceness)
+        except (PermissionError, ProcessLookupError):
+            return False
+        return True
+
+    def wait(self) -> int:
+        """Wait for the process to end; return its exit status."""
+        status = self.proc.wait()
+        self._relay.join()
+        return status
+
+    def stop(self) -> None:
+        """End the process (if it still runs) and wait for it."""
+        if self.proc.poll() is None:
+            self.proc.terminate()
+        self.wait()
+
+
 def sphinx(
     builder: str,
     out: Path,
@@ -83,16 +155,9 @@ def sphinx(
     srcdir: Path = DOCS,
 ) -> None:
     """Run one ``sphinx-build`` in a fresh process; exit with its status on failure."""
-    cmd = [sys.executable, "-m", "sphinx", "-b", builder, "-q", *(STRICT if strict else [])]
-    cmd += extra
-    cmd += ["-c", str(DOCS), "-d", str(doctrees), str(srcdir), str(out)]
-    with subprocess.Popen(cmd, stderr=subprocess.PIPE, text=True, bufsize=1) as proc:
-        assert proc.stderr is not None
-        for line in proc.stderr:  # passed on as it comes, less the noise
-            if not NOISE.search(line):
-                sys.stderr.write(line)
-    if proc.returncode:
-        sys.exit(f"sphinx-build ({builder} {' '.join(extra)}) failed: {proc.returncode}")
+    run = SphinxRun(builder, out, doctrees, *extra, strict=strict, srcdir=srcdir)
+    if run.wait():
+        sys.exit(f"{run.what} failed: {run.proc.returncode}")
 
 
 @contextmanager
@@ -108,18 +173,6 @@ def notebook_outputs_in_site() -> Iterator[None]:
         if inside.is_dir():
             shutil.rmtree(NB_OUTPUTS, ignore_errors=True)
             inside.rename(NB_OUTPUTS)
-
-
-def build_language(lang: str, strict: bool = True) -> float:
-    """Build one language's HTML; return the seconds it took."""
-    start = time.perf_counter()
-    extra = [*OVERRIDES[lang], *([] if strict else DRAFT)]
-    srcdir = korean_source() if lang == "ko" else DOCS
-    with notebook_outputs_in_site():
-        sphinx("html", SITE / lang, BUILD / "doctrees" / lang, *extra, strict=strict, srcdir=srcdir)
-    seconds = time.perf_counter() - start
-    print(f"[build] {lang}: {seconds:.1f} s -> {(SITE / lang).relative_to(Path.cwd())}")
-    return seconds
 
 
 #: What a build reads, besides the installed toolchain (make's install stamp stands for
@@ -167,31 +220,99 @@ def built_from(lang: str, current: str) -> bool:
     return stamp.read_text(encoding="utf-8") == current
 
 
-def build_language_if_changed(lang: str, strict: bool = True, force: bool = False) -> float:
-    """:func:`build_language`, unless no input changed since its last successful build.
+def language_options(lang: str, strict: bool = True) -> list[str]:
+    """The ``sphinx-build`` options of ``lang``'s HTML build, on top of docs/conf.py."""
+    return [*OVERRIDES[lang], *([] if strict else DRAFT)]
+
+
+def start_language(lang: str, strict: bool = True, read_after: int | None = None) -> SphinxRun:
+    """Start building ``lang``'s HTML. ``read_after``: a pipe's read end; the build reads
+    its pages only once that pipe's writer has closed it (docs/_ext/read_after.py), and
+    runs at a lower priority until :meth:`SphinxRun.restore_priority`."""
+    srcdir = korean_source() if lang == "ko" else DOCS
+    env, fds = os.environ.copy(), ()
+    if read_after is not None:
+        env[READ_AFTER_ENV], fds = str(read_after), (read_after,)
+    return SphinxRun(
+        "html",
+        SITE / lang,
+        BUILD / "doctrees" / lang,
+        *language_options(lang, strict),
+        strict=strict,
+        srcdir=srcdir,
+        pass_fds=fds,
+        env=env,
+        yield_cpu=read_after is not None,
+    )
+
+
+def build_languages(langs: tuple[str, ...], strict: bool = True, force: bool = False) -> float:
+    """Build the HTML of each of ``langs`` whose inputs changed since its last successful
+    build (every one with ``force``); return the seconds it took.
 
     Sphinx's own no-op (nothing to re-read or rewrite) still costs about 4 s of CPU per
     language: starting Python, importing Sphinx, myst-nb, matplotlib and the extensions,
     loading the environment, scanning the gallery and the API. Comparing the inputs'
-    sizes and modification times costs a few milliseconds. The stamp is written only
-    after a build succeeds, with the fingerprint taken before it started (a file changed
-    during the build makes the next one run). ``force`` always builds.
+    sizes and modification times costs a few milliseconds. A stamp is written only
+    after its build succeeds, with the fingerprint taken before it started (a file
+    changed during the build makes the next one run).
+
+    English and Korean build at the same time. Korean first generates its gallery (the
+    Korean scripts, in its own source tree), then waits, before it reads its pages, until
+    English has finished: it finds every notebook page executed in the shared cache, and
+    the two never write the notebook outputs at once. Until English has finished, Korean
+    runs at a lower priority (:data:`YIELD_NICENESS`): English keeps both cores busy most
+    of the time, and the Korean gallery is to fill the moments it does not (a straggling
+    notebook, a single-process stretch) rather than slow down English, which Korean
+    then waits for.
     """
-    options = [*OVERRIDES[lang], *([] if strict else DRAFT)]
     start = time.perf_counter()
-    before = fingerprint(lang, options)
-    if not force and built_from(lang, before):
-        seconds = time.perf_counter() - start
-        print(
-            f"[build] {lang}: up to date (no input changed since its last build), {seconds:.2f} s"
-        )
-        return seconds
-    stamp = STAMPS / f"{lang}.sha256"
-    stamp.unlink(missing_ok=True)
-    seconds = build_language(lang, strict=strict)
-    STAMPS.mkdir(parents=True, exist_ok=True)
-    stamp.write_text(before, encoding="utf-8")
-    return seconds
+    stale = {}
+    for lang in sorted(langs, key=LANGUAGES.index):  # English first: Korean may wait for it
+        before = fingerprint(lang, language_options(lang, strict))
+        if not force and built_from(lang, before):
+            seconds = time.perf_counter() - start
+            print(
+                f"[build] {lang}: up to date (no input changed since its last build), "
+                f"{seconds:.2f} s"
+            )
+            continue
+        (STAMPS / f"{lang}.sha256").unlink(missing_ok=True)
+        stale[lang] = before
+    if not stale:
+        return time.perf_counter() - start
+    # Korean waits for English only when both build now; its read end goes to Korean.
+    both = "en" in stale and len(stale) > 1
+    pipe = os.pipe() if both else None
+    runs: dict[str, SphinxRun] = {}
+    with notebook_outputs_in_site():
+        try:
+            for lang in stale:
+                follows = pipe[0] if pipe is not None and lang != "en" else None
+                runs[lang] = start_language(lang, strict, read_after=follows)
+            for lang, run in runs.items():
+                status = run.wait()
+                if lang == "en" and pipe is not None:
+                    os.close(pipe[1])  # English is done: Korean may read
+                    pipe = (pipe[0], -1)
+                    for other in runs.values():
+                        other.restore_priority()
+                if status:
+                    for other in runs.values():
+                        other.stop()
+                    sys.exit(f"{run.what} failed: {status}")
+                seconds = time.perf_counter() - start
+                print(f"[build] {lang}: {seconds:.1f} s -> {(SITE / lang).relative_to(Path.cwd())}")
+                STAMPS.mkdir(parents=True, exist_ok=True)
+                (STAMPS / f"{lang}.sha256").write_text(stale[lang], encoding="utf-8")
+        finally:
+            for run in runs.values():
+                run.stop()
+            if pipe is not None:
+                for fd in pipe:
+                    if fd >= 0:
+                        os.close(fd)
+    return time.perf_counter() - start
 
 
 # --------------------------------------------------------------------------------------
@@ -320,9 +441,7 @@ def main(argv: list[str] | None = None) -> None:
         update_po()
         return
     langs = args.lang or LANGUAGES
-    total = sum(
-        build_language_if_changed(lang, strict=not args.draft, force=args.force) for lang in langs
-    )
+    total = build_languages(tuple(langs), strict=not args.draft, force=args.force)
     write_root()
     print(f"[build] done in {total:.1f} s. Open {SITE.relative_to(Path.cwd())}/index.html")
     print("[build] or run `make serve` and open http://localhost:8000/")

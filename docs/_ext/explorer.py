@@ -15,11 +15,14 @@ The HTML writer turns the translated list into the controls, and hands the figur
 labels to the browser as a JSON attribute, so one English source gives both languages.
 ``{placeholders}`` in a definition are filled from the data (grids, sizes).
 
-At ``builder-inited`` the data (docs/_ext/explorer_data.py) is computed once, cached in
-``docs/_build/explorer/`` under a digest of the library's and this code's sources (the
-Korean build and unchanged rebuilds reuse it), and written as ``_static/explorer/*.js``
-files together with Plotly's bundle from the ``plotly`` Python package, so the pages work
-offline and from ``file://`` (no fetch of JSON, no CDN).
+At ``env-before-read-docs`` the data (docs/_ext/explorer_data.py) is computed once,
+cached in ``docs/_build/explorer/`` under a digest of the library's and this code's
+sources (the Korean build and unchanged rebuilds reuse it), and written as
+``_static/explorer/*.js`` files together with Plotly's bundle from the ``plotly`` Python
+package, so the pages work offline and from ``file://`` (no fetch of JSON, no CDN).
+Then, not earlier (``builder-inited``): the Korean build, which docs/build.py runs
+beside the English one, waits there until English has finished (docs/_ext/read_after.py),
+so it finds the data English computed instead of computing it a second time at once.
 """
 
 from __future__ import annotations
@@ -311,6 +314,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     )
     app.add_directive("explorer", ExplorerDirective)
     app.connect("config-inited", add_static_path)
-    app.connect("builder-inited", write_static)
+    # after read_after's wait (priority 2)
+    app.connect("env-before-read-docs", lambda app, env, docnames: write_static(app), priority=1000)
     app.connect("html-page-context", page_scripts)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -60,3 +60,28 @@ def test_bibtex_backend_lookup_is_the_installed_class(conf: ModuleType) -> None:
     (installed,) = entry_points(group="pybtex.backends", name="plaintext")
     conf._bibtex_plugins_at_hand(None)
     assert pybtex.plugin.find_plugin("pybtex.backends", "plaintext") is installed.load()
+
+
+def test_ipython_lexer_is_the_plugin_class(conf: ModuleType) -> None:
+    from importlib.metadata import entry_points
+
+    (installed,) = entry_points(group="pygments.lexers", name="ipython3")
+    registered = {}
+
+    class App:
+        def add_lexer(self, alias: str, lexer: type) -> None:
+            registered[alias] = lexer
+
+    conf._ipython_lexer_at_hand(App())
+    assert registered == {"ipython3": installed.load()}
+
+
+def test_gallery_record_is_per_language(conf: ModuleType) -> None:
+    from types import SimpleNamespace
+
+    names = set()
+    for language in ("en", "ko"):
+        config = SimpleNamespace(language=language, sphinx_gallery_conf={"junit": ""})
+        conf._gallery_record_per_language(None, config)
+        names.add(Path(config.sphinx_gallery_conf["junit"]).name)
+    assert names == {"gallery-junit-en.xml", "gallery-junit-ko.xml"}

@@ -1,0 +1,43 @@
+"""Let a build read its pages only once another build has finished (docs/build.py).
+
+docs/build.py starts the Korean build together with the English one: Korean generates
+its own gallery meanwhile, from the Korean scripts in its own source tree. Before it
+reads its pages, though, it must wait until English has executed every notebook page
+(Korean takes them from the shared execution cache instead of running them again) and
+written its site (both builds write the notebooks' outputs into one folder). docs/build.py
+hands it the read end of a pipe, named by the environment variable :data:`READ_AFTER_ENV`,
+and closes the write end when English has finished; at ``env-before-read-docs`` this
+extension reads the pipe to its end, which returns when the write end is closed (also if
+docs/build.py dies). Without the variable it does nothing.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # docs/build.py imports this module: no Sphinx import at run time
+    from sphinx.application import Sphinx
+    from sphinx.environment import BuildEnvironment
+
+READ_AFTER_ENV = "VANISHING_READ_AFTER_FD"
+
+
+def wait_for_writer(fd: int) -> None:
+    """Read the pipe ``fd`` until its end (every write end closed), then close it."""
+    with os.fdopen(fd, "rb") as pipe:
+        while pipe.read(65536):
+            pass
+
+
+def before_read(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
+    fd = os.environ.pop(READ_AFTER_ENV, None)  # popped: kernels and workers do not wait
+    if fd is not None:
+        wait_for_writer(int(fd))
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    # first among the handlers (read_order's opens the execution cache, explorer's reads
+    # its data), between build_timing's "generate" (1) and "wait" (3) marks
+    app.connect("env-before-read-docs", before_read, priority=2)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}
