@@ -220,6 +220,50 @@ def built_from(lang: str, current: str) -> bool:
     return stamp.read_text(encoding="utf-8") == current
 
 
+#: What the executed examples depend on beyond their own text: the library and the pinned
+#: toolchain. sphinx-gallery re-runs a script only when the script changes (its .md5
+#: stamp) and myst-nb a notebook page only when its cells do (its execution cache), and
+#: Sphinx re-reads a page only when its source changes: a change here alone would leave
+#: every printed number and figure computed by the old library.
+EXECUTION_INPUTS = ("src/vanishing", "requirements/constraints.txt")
+
+
+def execution_fingerprint(root: Path = DOCS.parent) -> str:
+    """A hash of the content of every :data:`EXECUTION_INPUTS` file."""
+    digest = hashlib.sha256()
+    for name in EXECUTION_INPUTS:
+        top = root / name
+        files = [top] if top.is_file() else sorted(top.rglob("*.py"))
+        for path in files:
+            digest.update(f"{path.relative_to(root)}\0".encode() + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def forget_executions_if_library_changed(build: Path = BUILD, docs: Path = DOCS) -> bool:
+    """Make every example run again if the library (or toolchain) changed since the last
+    build ran them; return whether it did.
+
+    It deletes the execution cache, the galleries' .md5 stamps and the environments (so
+    Sphinx re-reads the notebook pages): a library change costs a cold build. Nothing is
+    deleted when the fingerprint is unchanged, or on a first build (nothing to forget).
+    """
+    stamp = build / "stamps" / "executed-with.sha256"
+    current = execution_fingerprint(docs.parent)
+    galleries = [docs / "auto_examples", build / "ko-source" / "docs" / "auto_examples"]
+    executed = (build / "jupyter_cache").exists() or any(g.exists() for g in galleries)
+    changed = executed and (not stamp.is_file() or stamp.read_text(encoding="utf-8") != current)
+    if changed:
+        shutil.rmtree(build / "jupyter_cache", ignore_errors=True)
+        shutil.rmtree(build / "doctrees", ignore_errors=True)
+        for gallery in galleries:
+            for md5 in gallery.rglob("*.md5") if gallery.exists() else ():
+                md5.unlink()
+        print("[build] the library changed since the examples ran: running every one again")
+    stamp.parent.mkdir(parents=True, exist_ok=True)
+    stamp.write_text(current, encoding="utf-8")
+    return changed
+
+
 def language_options(lang: str, strict: bool = True) -> list[str]:
     """The ``sphinx-build`` options of ``lang``'s HTML build, on top of docs/conf.py."""
     return [*OVERRIDES[lang], *([] if strict else DRAFT)]
@@ -281,6 +325,7 @@ def build_languages(langs: tuple[str, ...], strict: bool = True, force: bool = F
         stale[lang] = before
     if not stale:
         return time.perf_counter() - start
+    forget_executions_if_library_changed()
     # Korean waits for English only when both build now; its read end goes to Korean.
     both = "en" in stale and len(stale) > 1
     pipe = os.pipe() if both else None

@@ -42,9 +42,11 @@ labels = {"sigmoid": "sigmoid", "tanh": "tanh", "relu": "ReLU"}
 depths = np.arange(1, 31)
 by_depth = {name: np.abs([dpn_dw1(n, name) for n in depths]) for name in labels}
 
+shown = 10  # the depth printed
 for name, label in labels.items():
-    print(f"{label:8s} |dp_n/dw_1| at n = 10: {by_depth[name][9]:.3e}")
-print(f"(1/4)**10 = {0.25**10:.6e} = 2**-20 = {2.0**-20:.6e}")
+    value = by_depth[name][depths == shown].item()
+    print(f"{label:8s} |dp_n/dw_1| at n = {shown}: {value:.3e}")
+print(f"(1/4)**{shown} = {0.25**shown:.6e} = 2**-{2 * shown} = {2.0 ** (-2 * shown):.6e}")
 
 # %%
 # The chain rule writes the gradient as

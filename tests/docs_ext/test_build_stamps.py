@@ -80,3 +80,40 @@ def test_fingerprint_depends_on_language_and_options(build: object, tree: Path) 
     assert fp("en", [], root=tree) != fp("ko", [], root=tree)
     assert fp("en", [], root=tree) != fp("en", ["-D", "x=1"], root=tree)
     assert fp("en", [], root=tree) == fp("en", [], root=tree)
+
+
+def _executed(tree: Path) -> list[Path]:
+    """What a build leaves of its executions: the cache, an environment, a gallery stamp."""
+    made = [
+        tree / "docs/_build/jupyter_cache/global.db",
+        tree / "docs/_build/doctrees/en/environment.pickle",
+        tree / "docs/_build/ko-source/docs/auto_examples/plot_a.py.md5",
+        tree / "docs/auto_examples/plot_a.py.md5",
+    ]
+    for path in made:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("made")
+    return made
+
+
+def test_examples_run_again_when_the_library_changes(build: object, tree: Path) -> None:
+    forget = build.forget_executions_if_library_changed  # type: ignore[attr-defined]
+    paths = {"build": tree / "docs/_build", "docs": tree / "docs"}
+    assert forget(**paths) is True  # executed before any stamp: who knows with what
+    executed = _executed(tree)
+    assert forget(**paths) is False
+    assert all(path.exists() for path in executed)
+    _touch(tree / "src/vanishing/network.py")  # a new time, the same content
+    assert forget(**paths) is False
+    (tree / "src/vanishing/network.py").write_text("def changed(): ...")
+    assert forget(**paths) is True
+    assert not any(path.exists() for path in executed)
+    assert forget(**paths) is False
+
+
+def test_a_first_build_forgets_nothing(build: object, tmp_path: Path) -> None:
+    (tmp_path / "src/vanishing").mkdir(parents=True)
+    (tmp_path / "src/vanishing/a.py").write_text("x = 1")
+    forget = build.forget_executions_if_library_changed  # type: ignore[attr-defined]
+    assert forget(build=tmp_path / "docs/_build", docs=tmp_path / "docs") is False
+    assert (tmp_path / "docs/_build/stamps/executed-with.sha256").is_file()
