@@ -13,10 +13,14 @@ import pytest
 
 import vanishing._recycling as recycling
 from vanishing._recycling import Spares
-from vanishing.layers import ActivationLayer, BatchNorm, Dense, Layer, Residual
+from vanishing.layers import REUSE_FROM_BYTES, ActivationLayer, BatchNorm, Dense, Layer, Residual
 from vanishing.losses import softmax_cross_entropy
 from vanishing.network import MLP, Sequential
 from vanishing.optimizers import Adam
+
+# layers reuse arrays from REUSE_FROM_BYTES up: a batch of 64 float64 rows of 128 is one
+BATCH, WIDTH = 64, 128
+assert BATCH * WIDTH * 8 >= REUSE_FROM_BYTES
 
 
 def test_a_held_array_is_never_handed_out_again() -> None:
@@ -67,22 +71,22 @@ def test_each_role_keeps_at_most_per_role_arrays() -> None:
 @pytest.mark.parametrize(
     "make",
     [
-        lambda: Dense(4, 4, rng=0),
+        lambda: Dense(WIDTH, WIDTH, rng=0),
         lambda: ActivationLayer("tanh"),
-        lambda: BatchNorm(4),
-        lambda: Residual(Sequential([Dense(4, 4, rng=0), ActivationLayer("relu")])),
+        lambda: BatchNorm(WIDTH),
+        lambda: Residual(Sequential([Dense(WIDTH, WIDTH, rng=0), ActivationLayer("relu")])),
     ],
     ids=["Dense", "ActivationLayer", "BatchNorm", "Residual"],
 )
 def test_arrays_kept_by_the_caller_are_not_overwritten(make: Callable[[], Layer]) -> None:
     layer, rng = make(), np.random.default_rng(0)
-    y1, cache1 = layer.forward(rng.standard_normal((5, 4)))
-    back1 = layer.backward(cache1, rng.standard_normal((5, 4)))
+    y1, cache1 = layer.forward(rng.standard_normal((BATCH, WIDTH)))
+    back1 = layer.backward(cache1, rng.standard_normal((BATCH, WIDTH)))
     kept = [y1, back1.dx, *back1.grads.values(), *back1.named_deltas.values()]
     then = [a.copy() for a in kept]
     for _ in range(3):  # more steps than there are spares per role
-        y2, cache2 = layer.forward(rng.standard_normal((5, 4)))
-        layer.backward(cache2, rng.standard_normal((5, 4)))
+        y2, cache2 = layer.forward(rng.standard_normal((BATCH, WIDTH)))
+        layer.backward(cache2, rng.standard_normal((BATCH, WIDTH)))
     for array, value in zip(kept, then, strict=True):
         np.testing.assert_array_equal(array, value)
 
@@ -90,7 +94,7 @@ def test_arrays_kept_by_the_caller_are_not_overwritten(make: Callable[[], Layer]
 def _train(net: MLP, steps: int) -> list[int]:
     """Train in the usual loop; return the address of the output at each step."""
     rng = np.random.default_rng(1)
-    X, y = rng.standard_normal((16, 8)), rng.integers(0, 3, 16)
+    X, y = rng.standard_normal((BATCH, 8)), rng.integers(0, 3, BATCH)
     opt = Adam(lr=1e-2)
     state = opt.init(net.params)
     addresses = []
@@ -99,34 +103,38 @@ def _train(net: MLP, steps: int) -> list[int]:
         _, dout = softmax_cross_entropy(out, y)
         back = net.backward(cache, dout)
         state = opt.step(net.params, back.grads, state)
-        addresses.append(out.ctypes.data)
+        addresses.append(cache.outputs[0].ctypes.data)  # the first hidden layer's
     return addresses
 
 
 def test_a_training_loop_reuses_the_memory_of_two_steps_ago() -> None:
-    addresses = _train(MLP([8, 16, 16, 3], "relu", rng=0), steps=6)
+    addresses = _train(MLP([8, WIDTH, WIDTH, 3], "relu", rng=0), steps=6)
     assert addresses[2:] == addresses[:-2]  # the arrays of step t are those of step t - 2
     assert addresses[0] != addresses[1]  # the previous step's are still held
 
 
 def test_recycling_changes_no_number() -> None:
     """Training with the memory reused gives what fresh copies of the arrays give."""
-    recycled = MLP([8, 16, 16, 3], "relu", rng=0)
-    fresh = MLP([8, 16, 16, 3], "relu", rng=0)
+    recycled = MLP([8, WIDTH, WIDTH, 3], "relu", rng=0)
+    fresh = MLP([8, WIDTH, WIDTH, 3], "relu", rng=0)
     for layer in fresh.layers:
         layer.__dict__["_spare_arrays"] = Spares(per_role=0)  # keeps nothing: always new
-    _train(recycled, steps=5)
-    assert len(set(_train(fresh, steps=5))) == 5
+    addresses = _train(recycled, steps=5)
+    _train(fresh, steps=5)
+    assert addresses[2:] == addresses[:-2]  # reused, while `fresh` kept nothing:
+    assert all(
+        repr(layer.__dict__["_spare_arrays"]) == "Spares(0 arrays)" for layer in fresh.layers
+    )
     for key, p in recycled.params.items():
         np.testing.assert_array_equal(p, fresh.params[key])
 
 
 def test_spares_are_not_copied_with_a_layer() -> None:
-    layer = Dense(3, 2, rng=0)
-    layer.forward(np.ones((4, 3)))
+    layer = Dense(WIDTH, WIDTH, rng=0)
+    layer.forward(np.ones((BATCH, WIDTH)))
     for twin in (copy.deepcopy(layer), pickle.loads(pickle.dumps(layer))):
         assert repr(twin.__dict__["_spare_arrays"]) == "Spares(0 arrays)"
-        np.testing.assert_array_equal(twin(np.ones((4, 3))), layer(np.ones((4, 3))))
+        np.testing.assert_array_equal(twin(np.ones((2, WIDTH))), layer(np.ones((2, WIDTH))))
 
 
 def test_threads_are_never_handed_the_same_array(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -167,8 +175,8 @@ def test_threads_are_never_handed_the_same_array(monkeypatch: pytest.MonkeyPatch
 
 def test_an_output_held_by_one_name_only_survives_many_steps() -> None:
     """The caller's single reference is all that protects it, however warm the code is."""
-    layer = Dense(4, 4, rng=0)
-    x1, x2 = np.ones((3, 4)), np.full((3, 4), 2.0)
+    layer = Dense(WIDTH, WIDTH, rng=0)
+    x1, x2 = np.ones((BATCH, WIDTH)), np.full((BATCH, WIDTH), 2.0)
     y1 = layer.forward(x1)[0]
     expected = (x1 @ layer.params["W"] + layer.params["b"]).tobytes()
     for _ in range(3000):
@@ -204,3 +212,9 @@ def test_outputs_keep_the_wider_dtype(layer: Layer) -> None:
     assert all(g.dtype == np.float64 for g in back.grads.values())
     mixed = Residual(Dense(3, 3, rng=0, dtype=np.float32)).forward(np.full((2, 3), 1 + 1e-12))[0]
     assert mixed.dtype == np.float64
+
+
+def test_small_arrays_are_made_afresh() -> None:
+    layer = Dense(4, 4, rng=0)
+    layer.forward(np.ones((3, 4)))
+    assert "_spare_arrays" not in layer.__dict__

@@ -31,6 +31,7 @@ does not fault its memory in afresh each time. An array you keep is never writte
 
 from __future__ import annotations
 
+import math
 from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from types import MappingProxyType
@@ -61,6 +62,11 @@ __all__ = [
 ]
 
 Array = NDArray[np.floating[Any]]
+
+#: Arrays from this size up are written into memory the layer kept (64 KiB: half of glibc's
+#: initial mmap and trim thresholds); smaller ones are made afresh, which costs less than
+#: looking for a spare.
+REUSE_FROM_BYTES = 1 << 16
 
 
 class Backward(Protocol):
@@ -130,10 +136,11 @@ class Layer(ABC):
 
         With `reuse`, memory this layer made before under the same `role` and that no one
         holds any more (see ``vanishing._recycling.Spares``); inference passes make fresh
-        arrays, so that large evaluation batches are not kept.
+        arrays, so that large evaluation batches are not kept, and so do arrays under
+        :data:`REUSE_FROM_BYTES`, which ``malloc`` serves from memory it keeps anyway.
         """
         dtype = np.result_type(*operands)
-        if not reuse:
+        if not reuse or math.prod(shape) * dtype.itemsize < REUSE_FROM_BYTES:
             return np.empty(shape, dtype)
         spares = self.__dict__.get("_spare_arrays")
         if spares is None:
@@ -277,10 +284,13 @@ class ActivationLayer(Layer):
     def forward(self, x: ArrayLike, *, training: bool = True) -> tuple[Array, Array]:
         """Return ``f(x)`` and the cache ``x`` (the pre-activation)."""
         z = check_array(x, "x")
-        # f(z) is copied into memory this layer keeps (one pass, far cheaper than the page
-        # faults of a fresh output each step); the activations take no ``out=``
-        a = self._new("a", z.shape, z, reuse=training)
-        np.copyto(a, self.activation.forward(z))
+        a = self.activation.forward(z)
+        if training and a.nbytes >= REUSE_FROM_BYTES:
+            # into memory this layer keeps: one copy, far cheaper than the page faults of a
+            # fresh output each step (the activations take no ``out=``)
+            kept = self._new("a", a.shape, a)
+            np.copyto(kept, a)
+            a = kept
         return a, z
 
     def backward(self, cache: Array, dy: Array) -> LayerGradients:
