@@ -92,7 +92,7 @@ def test_arrays_kept_by_the_caller_are_not_overwritten(make: Callable[[], Layer]
 
 
 def _train(net: MLP, steps: int) -> list[int]:
-    """Train in the usual loop; return the address of the output at each step."""
+    """Train in the usual loop; return the address of the first hidden layer's output per step."""
     rng = np.random.default_rng(1)
     X, y = rng.standard_normal((BATCH, 8)), rng.integers(0, 3, BATCH)
     opt = Adam(lr=1e-2)
@@ -103,7 +103,7 @@ def _train(net: MLP, steps: int) -> list[int]:
         _, dout = softmax_cross_entropy(out, y)
         back = net.backward(cache, dout)
         state = opt.step(net.params, back.grads, state)
-        addresses.append(cache.outputs[0].ctypes.data)  # the first hidden layer's
+        addresses.append(cache.outputs[0].ctypes.data)
     return addresses
 
 

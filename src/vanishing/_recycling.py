@@ -12,10 +12,10 @@ page faults, half the step's time.
 A :class:`Spares` keeps the last few arrays a layer made in each *role* (``"z"``, ``"dx"``...)
 and hands one out again only when its reference count shows that no one else holds it: not the
 caller, not a cache, not a view (a view holds its base). An array the caller kept, such as an
-output, a gradient or a forward cache, is never written over. NumPy's temporary elision rests on
-the same test (an operand that nothing else references may be overwritten). Where the
-interpreter has no reference counts (``sys.getrefcount`` missing, as on PyPy), every request
-gets a new array.
+output, a gradient or a forward cache, is never written over. (NumPy's temporary elision starts
+from the same test, an operand whose only reference is the expression's, and adds checks of
+its own.) Where reference counts cannot tell (no ``sys.getrefcount``, as on PyPy, or a
+free-threaded build without its GIL), every request gets a new array.
 
 >>> import numpy as np
 >>> spares = Spares()

@@ -69,6 +69,11 @@ Array = NDArray[np.floating[Any]]
 REUSE_FROM_BYTES = 1 << 16
 
 
+def _worth_keeping(shape: tuple[int, ...], dtype: np.dtype[Any], reuse: bool) -> bool:
+    """Whether a layer writes an array of `shape` and `dtype` into memory it keeps."""
+    return reuse and math.prod(shape) * dtype.itemsize >= REUSE_FROM_BYTES
+
+
 class Backward(Protocol):
     """What every backward pass returns: at least ``dx`` and ``grads``.
 
@@ -140,12 +145,24 @@ class Layer(ABC):
         :data:`REUSE_FROM_BYTES`, which ``malloc`` serves from memory it keeps anyway.
         """
         dtype = np.result_type(*operands)
-        if not reuse or math.prod(shape) * dtype.itemsize < REUSE_FROM_BYTES:
+        if not _worth_keeping(shape, dtype, reuse):
             return np.empty(shape, dtype)
         spares = self.__dict__.get("_spare_arrays")
         if spares is None:
             spares = self.__dict__["_spare_arrays"] = Spares()
         return spares.empty(role, shape, dtype)
+
+    def _keep(self, role: str, array: Array, *, reuse: bool = True) -> Array:
+        """`array`, copied into memory from :meth:`_new` where that memory would be kept.
+
+        For results made by functions that take no ``out=``: one copy, far cheaper than
+        the page faults of a fresh array each step.
+        """
+        if not _worth_keeping(array.shape, array.dtype, reuse):
+            return array
+        kept = self._new(role, array.shape, array)
+        np.copyto(kept, array)
+        return kept
 
     def _check_dy(self, dy: ArrayLike, y_shape: tuple[int, ...]) -> Array:
         dy = check_array(dy, "dy")
@@ -284,14 +301,7 @@ class ActivationLayer(Layer):
     def forward(self, x: ArrayLike, *, training: bool = True) -> tuple[Array, Array]:
         """Return ``f(x)`` and the cache ``x`` (the pre-activation)."""
         z = check_array(x, "x")
-        a = self.activation.forward(z)
-        if training and a.nbytes >= REUSE_FROM_BYTES:
-            # into memory this layer keeps: one copy, far cheaper than the page faults of a
-            # fresh output each step (the activations take no ``out=``)
-            kept = self._new("a", a.shape, a)
-            np.copyto(kept, a)
-            a = kept
-        return a, z
+        return self._keep("a", self.activation.forward(z), reuse=training), z
 
     def backward(self, cache: Array, dy: Array) -> LayerGradients:
         """Return ``dx = dy * f'(z)``."""

@@ -672,7 +672,9 @@ class Adam(Optimizer[AdamState]):
         # and sqrt(v_hat_t) = sqrt(v_t) / sqrt(bc2), one pass fewer each (PyTorch's arithmetic)
         step_size = self.lr / (1.0 - beta1**t)
         sqrt_bc2 = math.sqrt(1.0 - beta2**t)
-        scratch: dict[tuple[tuple[int, ...], np.dtype[Any]], np.ndarray] = {}  # one per shape
+        # one scratch array per shape for this step: the lines below write into it instead
+        # of making a temporary for each operation
+        scratch: dict[tuple[tuple[int, ...], np.dtype[Any]], np.ndarray] = {}
         for key, p in params.items():
             if self._decoupled:  # AdamW: theta' = (1 - lr wd) theta; g_t is the raw gradient
                 if self.weight_decay != 0:
@@ -681,7 +683,7 @@ class Adam(Optimizer[AdamState]):
             else:
                 g = _with_weight_decay(grads[key], p, self.weight_decay)
             m, v = state.m[key], state.v[key]
-            work = scratch.get((p.shape, p.dtype))  # scratch: written below, never made anew
+            work = scratch.get((p.shape, p.dtype))
             if work is None:
                 work = scratch[p.shape, p.dtype] = np.empty_like(p)
             _lerp(m, g, 1.0 - beta1, work)  # m_t = beta1 m_{t-1} + (1 - beta1) g_t
