@@ -13,9 +13,11 @@ The breakdown comes from the build itself: each ``sphinx-build`` writes the wall
 seconds of its phases to ``docs/_build/timing/`` (docs/_ext/build_timing.py), the
 processes doing the work add their own CPU seconds there (each Jupyter kernel, the
 figure saving; docs/_ext/mplsetup.py), sphinx-gallery its per-example times (its
-``junit`` report, one per language). The two languages build at once: Korean runs its
-gallery beside English, then waits ("wait") until English has finished before it
-reads. Kernel start-up is measured here, on an empty notebook. CPU seconds are the whole
+``junit`` report, one per language). The two languages build at once, each running its
+gallery, while the notebook pages are executed and the explorers' data computed beside
+them ("before reading", ``docs/_build/timing/before-read.tsv``); each language then
+waits ("wait") until those are done before it reads. Kernel start-up (what a page left
+to myst-nb costs) is measured here, on an empty notebook. CPU seconds are the whole
 process tree's (user + system): less sensitive to other load than wall seconds on a
 shared machine. ``--draft`` forwards docs/build.py's draft mode (warnings reported,
 not fatal) for timing a tree whose pages are mid-edit; ``--no-clean`` skips the cold build.
@@ -44,8 +46,8 @@ COLD_TARGET, NOOP_TARGET = 60.0, 10.0
 PHASES = {
     "setup": "set-up (after conf.py and the extensions load)",
     "generate": "generate: gallery examples, API stubs",
-    "wait": "wait: Korean, for English to finish",
-    "read": "read: parse pages, execute notebooks",
+    "wait": "wait: for the notebook pages, explorer data",
+    "read": "read: parse pages (notebooks from the cache)",
     "write": "write: resolve, HTML, images, search index",
 }
 
@@ -88,9 +90,22 @@ def build(extra: list[str]) -> dict[str, Any]:
         "wall": wall,
         "cpu": cpu,
         "langs": langs,
+        "before_read": before_read_times(),
         "gallery": {lang: gallery_times(lang) for lang in LANGUAGES},
         "skipped": skipped,
     }
+
+
+def before_read_times() -> dict[str, list[float]]:
+    """``kind -> [count, wall, cpu]`` of what ran before reading (docs/build.py), once."""
+    path = TIMING / "before-read.tsv"
+    sums: dict[str, list[float]] = {}
+    for line in path.read_text(encoding="utf-8").splitlines() if path.is_file() else []:
+        kind, wall, cpu = line.split("\t")
+        total = sums.setdefault(kind, [0, 0.0, 0.0])
+        total[0], total[1], total[2] = total[0] + 1, total[1] + float(wall), total[2] + float(cpu)
+    path.unlink(missing_ok=True)  # a later no-op must not report these
+    return sums
 
 
 def gallery_times(lang: str) -> list[tuple[float, str]]:
@@ -166,6 +181,19 @@ def report(name: str, result: dict[str, Any], target: float, kernel: tuple[float
     if not langs:
         return
     print("  where the time goes:")
+    first = result["before_read"]
+    if "notebook-runner" in first:
+        _, wall, cpu = first["notebook-runner"]
+        pages, _, page_cpu = first.get("notebook-page", [0, 0.0, 0.0])
+        figures, _, figure_cpu = first.get("notebook-figures", [0, 0.0, 0.0])
+        print(
+            f"    before reading: notebook pages, {pages} executed in forks of one process:"
+            f" {wall:.1f} s wall, {cpu:.1f} s CPU ({page_cpu:.1f} in the pages, of which"
+            f" {figure_cpu:.1f} in {figures} figures)"
+        )
+    if "explorer-data" in first:
+        _, wall, cpu = first["explorer-data"]
+        print(f"    before reading: explorer data, {wall:.1f} s wall, {cpu:.1f} s CPU")
     for lang, record in langs.items():
         rec = record.get("recorded", {})
         n_kernels, _, kernel_cpu = rec.get("kernel", [0, 0.0, 0.0])

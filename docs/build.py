@@ -8,12 +8,13 @@ Usage::
     python docs/build.py --draft      # report warnings without failing (while writing)
     python docs/build.py --force      # run Sphinx even when no input changed
 
-English executes the gallery scripts and the notebook pages. The Korean build runs
-beside it: it runs the gallery on Korean copies of the scripts (see :func:`korean_source`,
-in a source tree of its own), so its figures, printed output and downloads are Korean,
-and then waits for English to finish before it reads its pages, taking the notebook
-pages' outputs from the shared execution cache (see :func:`build_languages`). Never run
-two ``docs/build.py`` at once in one tree: the gallery output lives in the source tree.
+Both languages build at once (see :func:`build_languages`). Each runs its gallery:
+English the scripts in ``gallery/``, Korean its Korean copies of them (see
+:func:`korean_source`, in a source tree of its own), so its figures, printed output and
+downloads are Korean. Beside them, the notebook pages are executed once for both
+languages (docs/_ext/notebook_runner.py), and the explorers' data computed
+(docs/_ext/explorer.py); each build reads its pages once those are done. Never run two
+``docs/build.py`` at once in one tree: the gallery output lives in the source tree.
 """
 
 from __future__ import annotations
@@ -27,8 +28,6 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 # One BLAS thread per process: the examples multiply small matrices, and on 2 cores
@@ -38,10 +37,14 @@ for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
 
 DOCS = Path(__file__).resolve().parent
 sys.path.insert(0, str(DOCS / "_ext"))
+# IPython (the notebook pages' shells, a kernel myst-nb starts) keeps a profile folder:
+# in the build tree, not in the home folder.
+os.environ.setdefault("IPYTHONDIR", str(DOCS / "_build" / "ipython"))
 
 import catalogs  # noqa: E402  (docs/_ext)
 import gallery_ko  # noqa: E402
 import translation_coverage as coverage  # noqa: E402
+from mplsetup import TIMES_ENV  # noqa: E402
 from read_after import READ_AFTER_ENV  # noqa: E402
 
 BUILD = DOCS / "_build"
@@ -64,11 +67,6 @@ OVERRIDES = {
 }
 #: How much lower (``nice`` steps) the Korean build's priority is while English builds.
 YIELD_NICENESS = 10
-#: myst-nb always writes its executed notebooks, glue data and cell images next to the
-#: output folder (``<outdir>/../jupyter_execute``), which here is inside the site. They
-#: are needed while a language builds (cross-page glue, images copied at write time),
-#: so they are moved back in for a build and parked here afterwards.
-NB_OUTPUTS = BUILD / "jupyter_execute"
 #: Lines in the build log that nobody has to act on: every Jupyter kernel announces it
 #: runs over local TCP without CurveZMQ encryption (the build talks to it on 127.0.0.1).
 NOISE = re.compile(r"Kernel is running over TCP without encryption")
@@ -158,21 +156,6 @@ def sphinx(
     run = SphinxRun(builder, out, doctrees, *extra, strict=strict, srcdir=srcdir)
     if run.wait():
         sys.exit(f"{run.what} failed: {run.proc.returncode}")
-
-
-@contextmanager
-def notebook_outputs_in_site() -> Iterator[None]:
-    """Let myst-nb find its outputs in the site while building, then park them outside."""
-    inside = SITE / "jupyter_execute"
-    if NB_OUTPUTS.is_dir() and not inside.exists():
-        SITE.mkdir(parents=True, exist_ok=True)
-        NB_OUTPUTS.rename(inside)
-    try:
-        yield
-    finally:
-        if inside.is_dir():
-            shutil.rmtree(NB_OUTPUTS, ignore_errors=True)
-            inside.rename(NB_OUTPUTS)
 
 
 #: What a build reads, besides the installed toolchain (make's install stamp stands for
@@ -269,10 +252,12 @@ def language_options(lang: str, strict: bool = True) -> list[str]:
     return [*OVERRIDES[lang], *([] if strict else DRAFT)]
 
 
-def start_language(lang: str, strict: bool = True, read_after: int | None = None) -> SphinxRun:
+def start_language(
+    lang: str, strict: bool = True, read_after: int | None = None, yield_cpu: bool = False
+) -> SphinxRun:
     """Start building ``lang``'s HTML. ``read_after``: a pipe's read end; the build reads
-    its pages only once that pipe's writer has closed it (docs/_ext/read_after.py), and
-    runs at a lower priority until :meth:`SphinxRun.restore_priority`."""
+    its pages only once every writer of that pipe has closed it (docs/_ext/read_after.py).
+    ``yield_cpu``: run at a lower priority until :meth:`SphinxRun.restore_priority`."""
     srcdir = korean_source() if lang == "ko" else DOCS
     env, fds = os.environ.copy(), ()
     if read_after is not None:
@@ -286,8 +271,60 @@ def start_language(lang: str, strict: bool = True, read_after: int | None = None
         srcdir=srcdir,
         pass_fds=fds,
         env=env,
-        yield_cpu=read_after is not None,
+        yield_cpu=yield_cpu,
     )
+
+
+#: Computed once for both languages, beside their galleries, before they read their
+#: pages: the notebook pages' outputs, into myst-nb's execution cache, and the explorers'
+#: data, into docs/_build/explorer. A build that read a page first would compute it itself.
+BEFORE_READING = {
+    "notebook pages": [
+        sys.executable,
+        str(DOCS / "_ext" / "notebook_runner.py"),
+        str(DOCS),
+        str(BUILD / "jupyter_cache"),
+    ],
+    "explorer data": [sys.executable, str(DOCS / "_ext" / "explorer.py")],
+}
+#: Where those processes record their wall and CPU seconds (benchmarks/bench_build.py).
+BEFORE_READING_TIMES = BUILD / "timing" / "before-read.tsv"
+
+
+class BeforeReading:
+    """The :data:`BEFORE_READING` processes, started at once. :attr:`ready` is the read
+    end of a pipe whose only writers are those processes (and what they start): it
+    reaches its end when all of them have exited, also if one fails."""
+
+    def __init__(self) -> None:
+        BEFORE_READING_TIMES.parent.mkdir(parents=True, exist_ok=True)
+        BEFORE_READING_TIMES.unlink(missing_ok=True)
+        env = {**os.environ, TIMES_ENV: str(BEFORE_READING_TIMES)}
+        self.ready, write = os.pipe()
+        try:
+            self.procs = {
+                what: subprocess.Popen(cmd, pass_fds=(write,), env=env)
+                for what, cmd in BEFORE_READING.items()
+            }
+        finally:
+            os.close(write)
+
+    def wait(self) -> None:
+        """Wait for every process; report one that failed (the builds then compute what it
+        would have: myst-nb runs the pages in kernels, the explorer extension its data)."""
+        for what, proc in self.procs.items():
+            if proc.wait():
+                print(
+                    f"[build] computing the {what} before reading failed "
+                    f"({proc.returncode}): the builds compute them as they read",
+                    file=sys.stderr,
+                )
+
+    def close(self) -> None:
+        """Close this process's copy of :attr:`ready` (the builds hold their own)."""
+        if self.ready >= 0:
+            os.close(self.ready)
+            self.ready = -1
 
 
 def build_languages(langs: tuple[str, ...], strict: bool = True, force: bool = False) -> float:
@@ -301,18 +338,17 @@ def build_languages(langs: tuple[str, ...], strict: bool = True, force: bool = F
     after its build succeeds, with the fingerprint taken before it started (a file
     changed during the build makes the next one run).
 
-    English and Korean build at the same time. Korean first generates its gallery (the
-    Korean scripts, in its own source tree), then waits, before it reads its pages, until
-    English has finished: it finds every notebook page executed in the shared cache, and
-    the two never write the notebook outputs at once. Until English has finished, Korean
-    runs at a lower priority (:data:`YIELD_NICENESS`): English keeps both cores busy most
-    of the time, and the Korean gallery is to fill the moments it does not (a straggling
-    notebook, a single-process stretch) rather than slow down English, which Korean
-    then waits for.
+    The languages build at the same time, each generating its gallery, while the
+    :class:`BeforeReading` processes execute the notebook pages (once for both: the
+    Korean pages have the same cells) and compute the explorers' data. Each language
+    reads its pages once those have finished, and finds them done. While English builds,
+    Korean runs at a lower priority (:data:`YIELD_NICENESS`): its work fills the moments
+    English leaves a core idle (a straggling example, a single-process stretch) rather
+    than delay English, and gets its full share once English has finished.
     """
     start = time.perf_counter()
     stale = {}
-    for lang in sorted(langs, key=LANGUAGES.index):  # English first: Korean may wait for it
+    for lang in sorted(langs, key=LANGUAGES.index):  # English first: Korean yields to it
         before = fingerprint(lang, language_options(lang, strict))
         if not force and built_from(lang, before):
             seconds = time.perf_counter() - start
@@ -326,37 +362,32 @@ def build_languages(langs: tuple[str, ...], strict: bool = True, force: bool = F
     if not stale:
         return time.perf_counter() - start
     forget_executions_if_library_changed()
-    # Korean waits for English only when both build now; its read end goes to Korean.
-    both = "en" in stale and len(stale) > 1
-    pipe = os.pipe() if both else None
+    shutil.rmtree(SITE / "jupyter_execute", ignore_errors=True)  # where older builds kept them
+    first = BeforeReading()
     runs: dict[str, SphinxRun] = {}
-    with notebook_outputs_in_site():
-        try:
-            for lang in stale:
-                follows = pipe[0] if pipe is not None and lang != "en" else None
-                runs[lang] = start_language(lang, strict, read_after=follows)
-            for lang, run in runs.items():
-                status = run.wait()
-                if lang == "en" and pipe is not None:
-                    os.close(pipe[1])  # English is done: Korean may read
-                    pipe = (pipe[0], -1)
-                    for other in runs.values():
-                        other.restore_priority()
-                if status:
-                    for other in runs.values():
-                        other.stop()
-                    sys.exit(f"{run.what} failed: {status}")
-                seconds = time.perf_counter() - start
-                print(f"[build] {lang}: {seconds:.1f} s -> {(SITE / lang).relative_to(Path.cwd())}")
-                STAMPS.mkdir(parents=True, exist_ok=True)
-                (STAMPS / f"{lang}.sha256").write_text(stale[lang], encoding="utf-8")
-        finally:
-            for run in runs.values():
-                run.stop()
-            if pipe is not None:
-                for fd in pipe:
-                    if fd >= 0:
-                        os.close(fd)
+    try:
+        for lang in stale:
+            yields = lang != "en" and "en" in stale
+            runs[lang] = start_language(lang, strict, read_after=first.ready, yield_cpu=yields)
+        first.close()
+        for lang, run in runs.items():
+            status = run.wait()
+            if lang == "en":
+                for other in runs.values():
+                    other.restore_priority()
+            if status:
+                for other in runs.values():
+                    other.stop()
+                sys.exit(f"{run.what} failed: {status}")
+            seconds = time.perf_counter() - start
+            print(f"[build] {lang}: {seconds:.1f} s -> {(SITE / lang).relative_to(Path.cwd())}")
+            STAMPS.mkdir(parents=True, exist_ok=True)
+            (STAMPS / f"{lang}.sha256").write_text(stale[lang], encoding="utf-8")
+    finally:
+        for run in runs.values():
+            run.stop()
+        first.close()
+        first.wait()
     return time.perf_counter() - start
 
 

@@ -17,9 +17,10 @@ from sphinx.application import Sphinx
 DOCS = Path(__file__).resolve().parent
 BUILD = DOCS / "_build"
 
-# Our own small extensions live in docs/_ext. The Jupyter kernels myst-nb starts do not
-# see sys.path but inherit the environment, so PYTHONPATH carries
-# docs/_ext to them: a hidden ``import mplsetup`` cell works in every notebook page.
+# Our own small extensions live in docs/_ext. docs/build.py executes the notebook pages
+# before Sphinx reads them (docs/_ext/notebook_runner.py); a page it leaves to myst-nb
+# runs in a Jupyter kernel, which does not see sys.path but inherits the environment, so
+# PYTHONPATH carries docs/_ext to it: a hidden ``import mplsetup`` cell works in every page.
 sys.path.insert(0, str(DOCS / "_ext"))
 import mplsetup  # noqa: E402  (docs/_ext)
 
@@ -65,7 +66,7 @@ extensions = [
     "pages_written",  # a page a parallel writer failed to write fails the build
     "code_comments_ko",  # Korean pages: code-cell comments from the code catalog
     "read_order",  # parallel read: notebook pages spread over the workers
-    "read_after",  # Korean, built beside English, reads once English has finished
+    "read_after",  # read once the notebook pages are executed (docs/build.py)
     "numpydoc_template",  # numpydoc's docstring template compiled once, not per docstring
 ]
 
@@ -127,7 +128,7 @@ doctest_global_setup = "import numpy as np"
 # ======================================================================================
 myst_enable_extensions = ["dollarmath", "amsmath", "colon_fence", "deflist"]
 myst_heading_anchors = 3
-nb_execution_mode = "cache"  # executed once, reused by the Korean build
+nb_execution_mode = "cache"  # executed once before reading (docs/build.py), for both languages
 nb_execution_cache_path = str(BUILD / "jupyter_cache")
 nb_execution_timeout = 120
 nb_execution_raise_on_error = True  # a failing cell fails the build
@@ -312,8 +313,19 @@ def _ipython_lexer_at_hand(app: Sphinx) -> None:
     app.add_lexer("ipython3", find_lexer_class_by_name("ipython3"))
 
 
+def _notebook_outputs_per_language(app: Sphinx) -> None:
+    """myst-nb writes a page's cell images and glue data into ``<outdir>/../jupyter_execute``
+    (set at ``builder-inited``, priority 500): for docs/build.py's outdirs
+    ``_build/site/{en,ko}`` a folder shared by both languages, which build at once, inside
+    the published site. Give each language its own, outside the site
+    (``_build/jupyter_execute/<language>``); Sphinx copies the images into ``_images/``."""
+    folder = BUILD / "jupyter_execute" / app.config.language
+    app.env.mystnb_config = app.env.mystnb_config.copy(output_folder=str(folder))
+
+
 def setup(app: Sphinx) -> None:
     app.connect("config-inited", _gallery_record_per_language, priority=5)
+    app.connect("builder-inited", _notebook_outputs_per_language, priority=501)
     _ipython_lexer_at_hand(app)
     _execution_cache_without_fsync()
     app.connect("builder-inited", _bibtex_plugins_at_hand)

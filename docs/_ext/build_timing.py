@@ -12,8 +12,9 @@ Phases, each ended by a Sphinx event of the main process:
   ``builder-inited``;
 * ``generate``: the ``builder-inited`` handlers of other extensions: sphinx-gallery runs
   (or skips) every example there, autosummary writes the API stubs;
-* ``wait``: the Korean build waiting, before it reads, for the English build it runs
-  beside to finish (docs/_ext/read_after.py; about 0 s for English);
+* ``wait``: waiting, before reading, for the notebook pages to be executed and the
+  explorers' data computed, which docs/build.py runs beside the galleries
+  (docs/_ext/read_after.py);
 * ``read``: ``env-before-read-docs`` to ``env-updated``: parsing every changed document,
   which for a myst-nb page includes executing its notebook (or reading it from the cache);
 * ``write``: ``env-updated`` to ``build-finished``: resolving references, writing HTML,
@@ -142,9 +143,9 @@ def setup(app: Sphinx) -> dict[str, Any]:
         counts["times"] = times
 
     app.connect("builder-inited", builder_inited, priority=0)
-    # Before any other handler of the event: the Korean build waits here for English to
-    # finish (docs/_ext/read_after.py, priority 2) before anything touches what English
-    # writes (the execution cache, the explorer data); the rest counts as reading.
+    # Before any other handler of the event: a build waits here for the notebook pages'
+    # execution and the explorers' data (docs/_ext/read_after.py, priority 2) before
+    # anything reads them (the execution cache, the explorer data); the rest is reading.
     app.connect("env-before-read-docs", before_read, priority=1)
     app.connect("env-before-read-docs", lambda app, env, docnames: clock.mark("wait"), priority=3)
     app.connect("env-updated", lambda app, env: clock.mark("read"), priority=0)

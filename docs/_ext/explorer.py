@@ -15,14 +15,14 @@ The HTML writer turns the translated list into the controls, and hands the figur
 labels to the browser as a JSON attribute, so one English source gives both languages.
 ``{placeholders}`` in a definition are filled from the data (grids, sizes).
 
-At ``env-before-read-docs`` the data (docs/_ext/explorer_data.py) is computed once,
-cached in ``docs/_build/explorer/`` under a digest of the library's and this code's
-sources (the Korean build and unchanged rebuilds reuse it), and written as
+The data (docs/_ext/explorer_data.py) is computed once and cached in
+``docs/_build/explorer/`` under a digest of the library's and this code's sources: by
+``python docs/_ext/explorer.py``, which docs/build.py runs beside the galleries, before
+either language reads its pages (docs/_ext/read_after.py), so that both builds and
+unchanged rebuilds find it. At ``env-before-read-docs`` (not earlier: after that wait)
+each build loads it, computing it only if it is missing, and writes it as
 ``_static/explorer/*.js`` files together with Plotly's bundle from the ``plotly`` Python
 package, so the pages work offline and from ``file://`` (no fetch of JSON, no CDN).
-Then, not earlier (``builder-inited``): the Korean build, which docs/build.py runs
-beside the English one, waits there until English has finished (docs/_ext/read_after.py),
-so it finds the data English computed instead of computing it a second time at once.
 """
 
 from __future__ import annotations
@@ -250,22 +250,37 @@ def compute_all() -> tuple[dict[str, dict], dict[str, float]]:
     return out, seconds
 
 
+def ensure_data() -> tuple[dict[str, Any], str]:
+    """Every explorer's data: from the cache if it was computed from these sources, else
+    computed now and cached; and how (``"cached"`` or the seconds per explorer)."""
+    cache = OUT / f"data-{source_digest()}.json"
+    if cache.is_file():
+        return json.loads(cache.read_text()), "cached"
+    all_data, seconds = compute_all()
+    OUT.mkdir(parents=True, exist_ok=True)
+    for old in OUT.glob("data-*.json"):
+        old.unlink()
+    text = json.dumps(all_data, separators=(",", ":"))
+    _write_atomically(cache, lambda path: path.write_text(text))
+    return all_data, ", ".join(f"{k} {v:.1f} s" for k, v in seconds.items())
+
+
+def _write_atomically(target: Path, write: Callable[[Path], object]) -> None:
+    """``write(path)`` `target`'s new content beside it, then move it into place: a process
+    reading `target` meanwhile (the other language's build) sees the old file or the new
+    one, never a part of one."""
+    partial = target.with_name(f".{target.name}.{os.getpid()}")
+    write(partial)
+    partial.replace(target)
+
+
 def write_static(app: Sphinx) -> None:
     """Compute or load the data; write the data scripts and Plotly into the static folder."""
     if app.builder.format != "html":
         return
-    digest = source_digest()
-    cache = OUT / f"data-{digest}.json"
-    if cache.is_file():
-        all_data = json.loads(cache.read_text())
-    else:
-        all_data, seconds = compute_all()
-        OUT.mkdir(parents=True, exist_ok=True)
-        for old in OUT.glob("data-*.json"):
-            old.unlink()
-        cache.write_text(json.dumps(all_data, separators=(",", ":")))
-        timing = ", ".join(f"{k} {v:.1f} s" for k, v in seconds.items())
-        logger.info(f"[explorer] computed the explorers' data: {timing}")
+    all_data, how = ensure_data()
+    if how != "cached":
+        logger.info(f"[explorer] computed the explorers' data: {how}")
     STATIC.mkdir(parents=True, exist_ok=True)
     for name, value in all_data.items():
         text = json.dumps(value, separators=(",", ":"))
@@ -274,14 +289,14 @@ def write_static(app: Sphinx) -> None:
         )
         target = STATIC / f"{name}.js"
         if not target.is_file() or target.read_text() != script:
-            target.write_text(script)
+            _write_atomically(target, lambda path, text=script: path.write_text(text))
     spec = find_spec("plotly")
     if spec is None or spec.origin is None:
         raise RuntimeError("the explorers need the plotly package (pip install plotly)")
     bundle = Path(spec.origin).parent / "package_data" / "plotly.min.js"
     target = STATIC / "plotly.min.js"
     if not target.is_file() or target.stat().st_size != bundle.stat().st_size:
-        shutil.copyfile(bundle, target)
+        _write_atomically(target, lambda path: shutil.copyfile(bundle, path))
 
 
 def add_static_path(app: Sphinx, config: Any) -> None:
@@ -318,3 +333,15 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("env-before-read-docs", lambda app, env, docnames: write_static(app), priority=1000)
     app.connect("html-page-context", page_scripts)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
+
+
+if __name__ == "__main__":  # docs/build.py: compute the data before the builds read
+    import mplsetup  # docs/_ext: the build's timing record
+
+    started = time.perf_counter()
+    _, how = ensure_data()
+    usage = os.times()
+    cpu = usage.user + usage.system + usage.children_user + usage.children_system
+    mplsetup.record_time("explorer-data", time.perf_counter() - started, cpu)
+    if how != "cached":
+        print(f"[explorer] computed the explorers' data: {how}", flush=True)

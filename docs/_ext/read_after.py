@@ -1,14 +1,14 @@
-"""Let a build read its pages only once another build has finished (docs/build.py).
+"""Let a build read its pages only once the computations before reading are done.
 
-docs/build.py starts the Korean build together with the English one: Korean generates
-its own gallery meanwhile, from the Korean scripts in its own source tree. Before it
-reads its pages, though, it must wait until English has executed every notebook page
-(Korean takes them from the shared execution cache instead of running them again) and
-written its site (both builds write the notebooks' outputs into one folder). docs/build.py
-hands it the read end of a pipe, named by the environment variable :data:`READ_AFTER_ENV`,
-and closes the write end when English has finished; at ``env-before-read-docs`` this
-extension reads the pipe to its end, which returns when the write end is closed (also if
-docs/build.py dies). Without the variable it does nothing.
+docs/build.py starts both languages' builds together with the processes that execute
+the notebook pages (into the shared execution cache) and compute the explorers' data
+(docs/build.py, ``BEFORE_READING``); meanwhile the builds generate their galleries.
+Before a build reads its pages it must wait for those processes, or myst-nb would
+execute the pages a second time in kernels of its own. docs/build.py hands each build
+the read end of a pipe whose only writers are those processes, named by the
+environment variable :data:`READ_AFTER_ENV`; at ``env-before-read-docs`` this extension
+reads the pipe to its end, which returns when every writer has exited (also if one
+failed, or if docs/build.py dies). Without the variable it does nothing.
 """
 
 from __future__ import annotations

@@ -39,7 +39,7 @@ def test_the_variable_is_consumed(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_the_explorer_data_is_made_after_the_wait(monkeypatch: pytest.MonkeyPatch) -> None:
-    # Korean, built beside English, must find the data English computed, not compute it
+    # a build must find the data computed before reading, not compute it a second time
     from unittest.mock import MagicMock
 
     import explorer
@@ -61,7 +61,7 @@ def test_the_explorer_data_is_made_after_the_wait(monkeypatch: pytest.MonkeyPatc
 
 
 def test_nothing_touches_the_execution_cache_before_the_wait() -> None:
-    # read_order opens (and on a cold build creates) the cache English is filling
+    # read_order opens (and on a cold build creates) the cache the notebook runner fills
     from unittest.mock import MagicMock
 
     import read_order
