@@ -172,16 +172,17 @@ def report(name: str, result: dict[str, Any], target: float, kernel: tuple[float
             phase_cpu += c
             cells += f"{w:10.1f}{c:9.1f}"
         print(f"  {label:<46}{cells}")
+    first = result["before_read"]
+    first_cpu = sum(first[kind][2] for kind in ("notebook-runner", "explorer-data") if kind in first)
     print(
         f"  {'the rest (Python start-up, imports, conf.py)':<46}"
-        f"{'':>10}{cpu - phase_cpu:9.1f}  (CPU of both builds together)"
+        f"{'':>10}{cpu - phase_cpu - first_cpu:9.1f}  (CPU of both builds together)"
     )
     for line in result["skipped"]:
         print(f"  {line.removeprefix('[build] ')}: Sphinx not run")
     if not langs:
         return
     print("  where the time goes:")
-    first = result["before_read"]
     if "notebook-runner" in first:
         _, wall, cpu = first["notebook-runner"]
         pages, _, page_cpu = first.get("notebook-page", [0, 0.0, 0.0])
