@@ -173,7 +173,7 @@ def report(name: str, result: dict[str, Any], target: float, kernel: tuple[float
             cells += f"{w:10.1f}{c:9.1f}"
         print(f"  {label:<46}{cells}")
     first = result["before_read"]
-    first_cpu = sum(first[kind][2] for kind in ("notebook-runner", "explorer-data") if kind in first)
+    first_cpu = sum(first[k][2] for k in ("notebook-runner", "explorer-data") if k in first)
     print(
         f"  {'the rest (Python start-up, imports, conf.py)':<46}"
         f"{'':>10}{cpu - phase_cpu - first_cpu:9.1f}  (CPU of both builds together)"
