@@ -320,6 +320,12 @@ class BeforeReading:
                     file=sys.stderr,
                 )
 
+    def stop(self) -> None:
+        """End the processes that still run (a build failed: nothing will read them)."""
+        for proc in self.procs.values():
+            if proc.poll() is None:
+                proc.terminate()
+
     def close(self) -> None:
         """Close this process's copy of :attr:`ready` (the builds hold their own)."""
         if self.ready >= 0:
@@ -376,6 +382,7 @@ def build_languages(langs: tuple[str, ...], strict: bool = True, force: bool = F
                 for other in runs.values():
                     other.restore_priority()
             if status:
+                first.stop()
                 for other in runs.values():
                     other.stop()
                 sys.exit(f"{run.what} failed: {status}")
