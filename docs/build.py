@@ -300,6 +300,7 @@ class BeforeReading:
         BEFORE_READING_TIMES.parent.mkdir(parents=True, exist_ok=True)
         BEFORE_READING_TIMES.unlink(missing_ok=True)
         env = {**os.environ, TIMES_ENV: str(BEFORE_READING_TIMES)}
+        self.stopped = False
         self.ready, write = os.pipe()
         try:
             self.procs = {
@@ -313,7 +314,7 @@ class BeforeReading:
         """Wait for every process; report one that failed (the builds then compute what it
         would have: myst-nb runs the pages in kernels, the explorer extension its data)."""
         for what, proc in self.procs.items():
-            if proc.wait():
+            if proc.wait() and not self.stopped:
                 print(
                     f"[build] computing the {what} before reading failed "
                     f"({proc.returncode}): the builds compute them as they read",
@@ -322,6 +323,7 @@ class BeforeReading:
 
     def stop(self) -> None:
         """End the processes that still run (a build failed: nothing will read them)."""
+        self.stopped = True
         for proc in self.procs.values():
             if proc.poll() is None:
                 proc.terminate()
