@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -54,3 +55,40 @@ def test_a_plain_run_keeps_the_priority(build: Any, sleeper: None) -> None:
         assert os.getpgid(run.proc.pid) == os.getpgid(0)
     finally:
         run.stop()
+
+
+@pytest.fixture
+def before_reading(build: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Any:
+    """BEFORE_READING: one process that sleeps 1 s, one that fails at once."""
+    sleep = [sys.executable, "-c", "import time; time.sleep(1.0)"]
+    fail = [sys.executable, "-c", "raise SystemExit(3)"]
+    monkeypatch.setattr(build, "BEFORE_READING", {"slow part": sleep, "broken part": fail})
+    monkeypatch.setattr(build, "BEFORE_READING_TIMES", tmp_path / "before-read.tsv")
+    return build
+
+
+def test_reading_waits_for_every_computation_before_it(
+    before_reading: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import read_after
+
+    start = time.perf_counter()
+    first = before_reading.BeforeReading()
+    read_after.wait_for_writer(os.dup(first.ready))  # what a build does before it reads
+    assert time.perf_counter() - start >= 1.0  # the slow one, not the failed one, ended it
+    first.close()
+    first.wait()
+    assert "computing the broken part before reading failed (3)" in capsys.readouterr().err
+
+
+def test_a_stopped_computation_ends_at_once_and_is_not_reported(
+    before_reading: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    first = before_reading.BeforeReading()
+    start = time.perf_counter()
+    time.sleep(0.2)  # the broken one has failed by now
+    first.stop()
+    first.close()
+    first.wait()
+    assert time.perf_counter() - start < 1.0
+    assert "failed" not in capsys.readouterr().err
