@@ -85,3 +85,23 @@ def test_gallery_record_is_per_language(conf: ModuleType) -> None:
         conf._gallery_record_per_language(None, config)
         names.add(Path(config.sphinx_gallery_conf["junit"]).name)
     assert names == {"gallery-junit-en.xml", "gallery-junit-ko.xml"}
+
+
+def test_myst_throwaway_documents_get_fresh_default_settings(
+    conf: ModuleType, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from docutils.frontend import get_default_settings
+    from myst_parser.mdit_to_docutils import base
+
+    monkeypatch.setattr(base, "make_document", base.make_document)  # undone afterwards
+    conf._myst_default_settings_made_once()
+    first, second = base.make_document(), base.make_document("page.md")
+    fresh = get_default_settings(base.RSTParser)
+    # repr: some values (the dependency list) compare by identity
+    assert {k: repr(v) for k, v in vars(first.settings).items()} == {
+        k: repr(v) for k, v in vars(fresh).items()
+    }
+    assert first.settings is not second.settings  # a change to one is not seen by another
+    first.settings.tab_width = 99
+    assert second.settings.tab_width != 99
+    assert second["source"] == "page.md"
