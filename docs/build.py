@@ -57,14 +57,15 @@ ENGLISH_ONLY = ("gen_modules",)
 
 #: Warnings are errors, but report all of them before failing.
 STRICT = ["-W", "--keep-going"]
-#: Per-language overrides on top of docs/conf.py. English executes the gallery and the
-#: notebooks: -j runs them (and sphinx-gallery's workers, conf.py "parallel": True) on
-#: every core, 98 s -> 80 s cold on 2 idle cores. Korean runs its own gallery (the
-#: Korean scripts) and re-parses some 1,600 translated messages, CPU-bound too.
+#: Per-language overrides on top of docs/conf.py. -j: each build reads and writes its
+#: pages on every core, and a language built alone runs its gallery in as many workers
+#: (conf.py "parallel": True); Korean re-parses some 2,300 translated messages.
 OVERRIDES = {
     "en": ["-j", "auto"],
     "ko": ["-j", "auto", "-D", "language=ko"],
 }
+#: docs/conf.py: "1" runs a build's gallery in its Sphinx process, without workers.
+GALLERY_SERIAL_ENV = "VANISHING_GALLERY_SERIAL"
 #: How much lower (``nice`` steps) the Korean build's priority is while English builds.
 YIELD_NICENESS = 10
 #: Lines in the build log that nobody has to act on: every Jupyter kernel announces it
@@ -371,6 +372,8 @@ def build_languages(langs: tuple[str, ...], strict: bool = True, force: bool = F
         return time.perf_counter() - start
     forget_executions_if_library_changed()
     shutil.rmtree(SITE / "jupyter_execute", ignore_errors=True)  # where older builds kept them
+    # Both at once: each gallery on one core, in its Sphinx process (docs/conf.py)
+    os.environ[GALLERY_SERIAL_ENV] = "1" if len(stale) > 1 else "0"
     first = BeforeReading()
     runs: dict[str, SphinxRun] = {}
     try:

@@ -179,7 +179,8 @@ sphinx_gallery_conf = {
     "show_signature": False,
     "remove_config_comments": True,
     "download_all_examples": True,
-    "parallel": True,  # as many workers as sphinx-build's -j (docs/build.py: -j auto)
+    # as many workers as sphinx-build's -j (docs/build.py: -j auto), when they help (below)
+    "parallel": True,
 }
 
 # ======================================================================================
@@ -250,12 +251,24 @@ def _examples_to_run(gallery_conf: dict[str, Any], srcdir: Path) -> list[Path]:
     return stale
 
 
-def _gallery_workers_only_to_run_examples(app: Sphinx) -> None:
-    """sphinx-gallery's ``parallel`` starts worker processes for every gallery section,
-    even when no example is to run (a no-op build, the Korean build): 1.5 s of CPU and
-    2-3 s of waiting per build, measured. Run in-process then; it only copies files."""
+#: Set by docs/build.py when both languages build at once: each runs its gallery in the
+#: Sphinx process itself, one example after another (see below).
+GALLERY_SERIAL_ENV = "VANISHING_GALLERY_SERIAL"
+
+
+def _gallery_workers_only_when_they_help(app: Sphinx) -> None:
+    """sphinx-gallery's ``parallel`` runs the examples in worker processes, which it
+    starts for every gallery section, even when no example is to run (a no-op build):
+    1.5 s of CPU and 2-3 s of waiting per build, measured. Run in-process then; it only
+    copies files. Also when both languages build at once (docs/build.py sets
+    :data:`GALLERY_SERIAL_ENV`): the other language and the notebook pages keep the other
+    core busy, and the workers' start-up and the examples' hand-over would cost 2.5 s of
+    CPU per language (measured on the whole gallery: 29.1 s against 27.0 s)."""
     gallery_conf = app.config.sphinx_gallery_conf
-    if gallery_conf["parallel"] and not _examples_to_run(gallery_conf, Path(app.srcdir)):
+    if not gallery_conf["parallel"]:
+        return
+    serial = os.environ.get(GALLERY_SERIAL_ENV) == "1"
+    if serial or not _examples_to_run(gallery_conf, Path(app.srcdir)):
         gallery_conf["parallel"] = False
 
 
@@ -359,4 +372,4 @@ def setup(app: Sphinx) -> None:
     # after sphinx-gallery completes its configuration (priority 10), before it
     # generates the gallery (500); the HTML builder has hashed the config by then, so
     # this does not count as a changed configuration
-    app.connect("builder-inited", _gallery_workers_only_to_run_examples, priority=100)
+    app.connect("builder-inited", _gallery_workers_only_when_they_help, priority=100)

@@ -105,3 +105,26 @@ def test_myst_throwaway_documents_get_fresh_default_settings(
     first.settings.tab_width = 99
     assert second.settings.tab_width != 99
     assert second["source"] == "page.md"
+
+
+@pytest.mark.parametrize(
+    ("serial", "changed", "workers"), [("0", True, 2), ("1", True, False), ("0", False, False)]
+)
+def test_gallery_workers_only_when_they_help(
+    conf: ModuleType,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    serial: str,
+    changed: bool,
+    workers: object,
+) -> None:
+    """Workers run the examples only when some are to run and one language builds alone."""
+    from types import SimpleNamespace
+
+    monkeypatch.setenv(conf.GALLERY_SERIAL_ENV, serial)
+    stale = [tmp_path / "plot_a.py"] if changed else []
+    monkeypatch.setattr(conf, "_examples_to_run", lambda gallery_conf, srcdir: stale)
+    gallery_conf = {"parallel": 2}
+    app = SimpleNamespace(config=SimpleNamespace(sphinx_gallery_conf=gallery_conf), srcdir=".")
+    conf._gallery_workers_only_when_they_help(app)
+    assert gallery_conf["parallel"] == workers
