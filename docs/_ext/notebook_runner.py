@@ -29,6 +29,7 @@ Usage: ``python docs/_ext/notebook_runner.py SRCDIR CACHE [--timeout S] [--jobs 
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import pickle
 import select
@@ -345,6 +346,10 @@ def main(argv: list[str] | None = None) -> int:
         os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
         for module in PRELOAD:
             __import__(module)
+        # The children's garbage collector would walk (and so write to, copying each page
+        # on write) every object imported here: leave those out of its collections.
+        gc.collect()
+        gc.freeze()
 
     left = []
     for path, ok, result, seconds, cpu in run_pages(todo, args.jobs, args.timeout):
