@@ -107,6 +107,32 @@ def check_array(
     ...
     ValueError: grads must contain only finite values, got 1 NaN and 1 inf (first at index (1,))
     """
+    if type(x) is np.ndarray and x.dtype.kind == "f" and dtype_kind in ("f", None):
+        arr = x  # the common case, a float ndarray: nothing to convert
+    else:
+        arr = _as_numeric(x, name, dtype_kind)
+
+    if ndim is not None and arr.ndim != ndim:
+        allowed = (ndim,) if isinstance(ndim, int) else tuple(ndim)
+        if arr.ndim not in allowed:
+            want = " or ".join(f"{d}-D" for d in allowed)
+            hint = f" {shape_hint}" if shape_hint else ""
+            raise ValueError(f"{name} must be {want}{hint}, got shape {arr.shape}")
+
+    if finite and arr.dtype.kind == "f" and not _SKIP_FINITE.get() and not np.isfinite(arr).all():
+        bad = ~np.isfinite(arr)
+        n_nan = int(np.isnan(arr).sum())
+        n_inf = int(bad.sum()) - n_nan
+        first = tuple(int(i) for i in np.argwhere(bad)[0])
+        raise ValueError(
+            f"{name} must contain only finite values, got {n_nan} NaN and {n_inf} inf "
+            f"(first at index {first})"
+        )
+    return arr
+
+
+def _as_numeric(x: Any, name: str, dtype_kind: str | None) -> np.ndarray:
+    """:func:`check_array`'s conversion of `x` and its dtype checks."""
     if dtype_kind not in ("f", "i", None):
         raise ValueError(f"dtype_kind must be 'f', 'i' or None, got {dtype_kind!r}")
     try:
@@ -123,24 +149,6 @@ def check_array(
             arr = arr.astype(np.float64)
     elif dtype_kind == "i" and kind not in "iu":
         raise TypeError(f"{name} must be an integer array, got dtype {arr.dtype}")
-
-    if ndim is not None:
-        allowed = (ndim,) if isinstance(ndim, int) else tuple(ndim)
-        if arr.ndim not in allowed:
-            want = " or ".join(f"{d}-D" for d in allowed)
-            hint = f" {shape_hint}" if shape_hint else ""
-            raise ValueError(f"{name} must be {want}{hint}, got shape {arr.shape}")
-
-    if finite and arr.dtype.kind == "f" and not _SKIP_FINITE.get():
-        bad = ~np.isfinite(arr)
-        if bad.any():
-            n_nan = int(np.isnan(arr).sum())
-            n_inf = int(bad.sum()) - n_nan
-            first = tuple(int(i) for i in np.argwhere(bad)[0])
-            raise ValueError(
-                f"{name} must contain only finite values, got {n_nan} NaN and {n_inf} inf "
-                f"(first at index {first})"
-            )
     return arr
 
 
