@@ -142,7 +142,8 @@ class Layer(ABC):
         With `reuse`, memory this layer made before under the same `role` and that no one
         holds any more (see ``vanishing._recycling.Spares``); inference passes make fresh
         arrays, so that large evaluation batches are not kept, and so do arrays under
-        :data:`REUSE_FROM_BYTES`, which ``malloc`` serves from memory it keeps anyway.
+        :data:`REUSE_FROM_BYTES`, which ``malloc`` serves from memory it keeps anyway (on
+        glibc, once ``vanishing._recycling.raise_malloc_thresholds`` has raised how much).
         """
         dtype = np.result_type(*operands)
         if not _worth_keeping(shape, dtype, reuse):
