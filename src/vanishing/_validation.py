@@ -27,6 +27,7 @@ __all__ = [
     "check_positive_int",
     "check_like_params",
     "check_same_shape",
+    "finite_checks_skipped",
     "lookup_name",
     "skip_finite_checks",
 ]
@@ -44,7 +45,8 @@ def skip_finite_checks() -> Iterator[None]:
 
     For hot paths whose input was checked once (:meth:`vanishing.network.Sequential.forward`,
     the steps of :func:`vanishing.training.train`): an overflow inside then propagates, as
-    in PyTorch. Types, dtypes and shapes are still checked.
+    in PyTorch. Neither do the optimizers check that the gradients are finite (``train``'s
+    finite global norm has proved it). Types, dtypes and shapes are still checked.
 
     Examples
     --------
@@ -58,6 +60,18 @@ def skip_finite_checks() -> Iterator[None]:
         yield
     finally:
         _SKIP_FINITE.reset(token)
+
+
+def finite_checks_skipped() -> bool:
+    """Whether the caller runs inside :func:`skip_finite_checks`.
+
+    >>> finite_checks_skipped()
+    False
+    >>> with skip_finite_checks():
+    ...     finite_checks_skipped()
+    True
+    """
+    return _SKIP_FINITE.get()
 
 
 def _describe(value: Any) -> str:
@@ -304,7 +318,7 @@ def check_like_params(
             f"{name} must be a dict of str to ndarray keyed like params, "
             f"got {type(values).__name__}"
         )
-    if set(values) != set(params):
+    if values.keys() != params.keys():
         missing = sorted(set(params) - set(values))
         extra = sorted(set(values) - set(params))
         raise ValueError(
@@ -313,10 +327,10 @@ def check_like_params(
     out = {}
     for key, p in params.items():
         arr = check_array(values[key], f"{name}[{key!r}]", finite=finite)
-        if arr.shape != np.shape(p):
+        shape = p.shape if isinstance(p, np.ndarray) else np.shape(p)
+        if arr.shape != shape:
             raise ValueError(
-                f"{name}[{key!r}] must have the shape of params[{key!r}] {np.shape(p)}, "
-                f"got {arr.shape}"
+                f"{name}[{key!r}] must have the shape of params[{key!r}] {shape}, got {arr.shape}"
             )
         out[key] = arr
     return out

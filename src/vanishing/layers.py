@@ -175,11 +175,11 @@ class Layer(ABC):
         return dy
 
 
-def _check_input(layer: str, x: ArrayLike, n_features: int, dtype: np.dtype[Any]) -> Array:
+def _check_input(layer: Layer, x: ArrayLike, n_features: int, dtype: np.dtype[Any]) -> Array:
     x = check_array(x, "x", ndim=2, shape_hint="(n_samples, n_features)")
     if x.shape[1] != n_features:
-        raise ValueError(f"{layer} expects x of shape (n_samples, {n_features}), got {x.shape}")
-    return x.astype(dtype, copy=False)
+        raise ValueError(f"{layer!r} expects x of shape (n_samples, {n_features}), got {x.shape}")
+    return x if x.dtype == dtype else x.astype(dtype)
 
 
 class Dense(Layer):
