@@ -20,8 +20,8 @@ free-threaded build without its GIL), every request gets a new array.
 Smaller arrays are made afresh (``vanishing.layers.REUSE_FROM_BYTES``): ``malloc`` keeps
 their memory, but glibc only up to its trim threshold, 128 KB at first. A step of a small
 network frees more than that at its end (about 800 KB for 20 layers of width 48 and a batch
-of 32), so the next step faulted it all in again: 200 page faults, 40 % of that step's time.
-:func:`raise_malloc_thresholds` has glibc keep it, once, at import.
+of 32), so the next step faulted it all in again: 200 page faults, a third of that step's
+time. :func:`raise_malloc_thresholds` has glibc keep it, once, at import.
 
 >>> import numpy as np
 >>> spares = Spares()
