@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from vanishing._validation import skip_finite_checks
 from vanishing.optimizers import (
     OPTIMIZERS,
     SGD,
@@ -385,6 +386,13 @@ class TestInputErrors:
         params = {"w": np.zeros((3, 2), np.float32)}
         SGD(lr=1e-40).step(params, {"w": big}, SGD(lr=1e-40).init(params))
         assert np.all(np.isfinite(params["w"]))
+
+    def test_no_scan_inside_skip_finite_checks(self) -> None:
+        """There the caller has proved the gradients finite (train: by their global norm)."""
+        grads = dict(self.grads, W=np.full((3, 2), np.nan))
+        with skip_finite_checks():
+            self.opt.step(self.params, grads, self.state)
+        assert np.isnan(self.params["W"]).all()
 
     def test_wrong_state_type(self) -> None:
         with pytest.raises(TypeError, match="state must be a AdamState from Adam.init, got"):

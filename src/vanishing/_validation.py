@@ -27,6 +27,7 @@ __all__ = [
     "check_positive_int",
     "check_like_params",
     "check_same_shape",
+    "finite_checks_skipped",
     "lookup_name",
     "skip_finite_checks",
 ]
@@ -44,7 +45,8 @@ def skip_finite_checks() -> Iterator[None]:
 
     For hot paths whose input was checked once (:meth:`vanishing.network.Sequential.forward`,
     the steps of :func:`vanishing.training.train`): an overflow inside then propagates, as
-    in PyTorch. Types, dtypes and shapes are still checked.
+    in PyTorch. Neither do the optimizers check that the gradients are finite (``train``'s
+    finite global norm has proved it). Types, dtypes and shapes are still checked.
 
     Examples
     --------
@@ -58,6 +60,18 @@ def skip_finite_checks() -> Iterator[None]:
         yield
     finally:
         _SKIP_FINITE.reset(token)
+
+
+def finite_checks_skipped() -> bool:
+    """Whether the caller runs inside :func:`skip_finite_checks`.
+
+    >>> finite_checks_skipped()
+    False
+    >>> with skip_finite_checks():
+    ...     finite_checks_skipped()
+    True
+    """
+    return _SKIP_FINITE.get()
 
 
 def _describe(value: Any) -> str:
@@ -107,6 +121,32 @@ def check_array(
     ...
     ValueError: grads must contain only finite values, got 1 NaN and 1 inf (first at index (1,))
     """
+    if type(x) is np.ndarray and x.dtype.kind == "f" and dtype_kind in ("f", None):
+        arr = x  # the common case, a float ndarray: nothing to convert
+    else:
+        arr = _as_numeric(x, name, dtype_kind)
+
+    if ndim is not None and arr.ndim != ndim:
+        allowed = (ndim,) if isinstance(ndim, int) else tuple(ndim)
+        if arr.ndim not in allowed:
+            want = " or ".join(f"{d}-D" for d in allowed)
+            hint = f" {shape_hint}" if shape_hint else ""
+            raise ValueError(f"{name} must be {want}{hint}, got shape {arr.shape}")
+
+    if finite and arr.dtype.kind == "f" and not _SKIP_FINITE.get() and not np.isfinite(arr).all():
+        bad = ~np.isfinite(arr)
+        n_nan = int(np.isnan(arr).sum())
+        n_inf = int(bad.sum()) - n_nan
+        first = tuple(int(i) for i in np.argwhere(bad)[0])
+        raise ValueError(
+            f"{name} must contain only finite values, got {n_nan} NaN and {n_inf} inf "
+            f"(first at index {first})"
+        )
+    return arr
+
+
+def _as_numeric(x: Any, name: str, dtype_kind: str | None) -> np.ndarray:
+    """:func:`check_array`'s conversion of `x` and its dtype checks."""
     if dtype_kind not in ("f", "i", None):
         raise ValueError(f"dtype_kind must be 'f', 'i' or None, got {dtype_kind!r}")
     try:
@@ -123,24 +163,6 @@ def check_array(
             arr = arr.astype(np.float64)
     elif dtype_kind == "i" and kind not in "iu":
         raise TypeError(f"{name} must be an integer array, got dtype {arr.dtype}")
-
-    if ndim is not None:
-        allowed = (ndim,) if isinstance(ndim, int) else tuple(ndim)
-        if arr.ndim not in allowed:
-            want = " or ".join(f"{d}-D" for d in allowed)
-            hint = f" {shape_hint}" if shape_hint else ""
-            raise ValueError(f"{name} must be {want}{hint}, got shape {arr.shape}")
-
-    if finite and arr.dtype.kind == "f" and not _SKIP_FINITE.get():
-        bad = ~np.isfinite(arr)
-        if bad.any():
-            n_nan = int(np.isnan(arr).sum())
-            n_inf = int(bad.sum()) - n_nan
-            first = tuple(int(i) for i in np.argwhere(bad)[0])
-            raise ValueError(
-                f"{name} must contain only finite values, got {n_nan} NaN and {n_inf} inf "
-                f"(first at index {first})"
-            )
     return arr
 
 
@@ -296,7 +318,7 @@ def check_like_params(
             f"{name} must be a dict of str to ndarray keyed like params, "
             f"got {type(values).__name__}"
         )
-    if set(values) != set(params):
+    if values.keys() != params.keys():
         missing = sorted(set(params) - set(values))
         extra = sorted(set(values) - set(params))
         raise ValueError(
@@ -305,10 +327,10 @@ def check_like_params(
     out = {}
     for key, p in params.items():
         arr = check_array(values[key], f"{name}[{key!r}]", finite=finite)
-        if arr.shape != np.shape(p):
+        shape = p.shape if isinstance(p, np.ndarray) else np.shape(p)
+        if arr.shape != shape:
             raise ValueError(
-                f"{name}[{key!r}] must have the shape of params[{key!r}] {np.shape(p)}, "
-                f"got {arr.shape}"
+                f"{name}[{key!r}] must have the shape of params[{key!r}] {shape}, got {arr.shape}"
             )
         out[key] = arr
     return out

@@ -89,6 +89,16 @@ def _float(z: ArrayLike) -> Array:
     return check_array(z, "z")
 
 
+def _exp_of(scaled_abs: Array) -> Array:
+    """``exp(scaled_abs)`` computed in place, for the arrays made by ``np.abs(z, out=...)``."""
+    return np.exp(scaled_abs, out=scaled_abs)
+
+
+def _result(a: Array) -> Array:
+    """`a`, or its scalar for a 0-d `a`: what the same expression without ``out=`` returns."""
+    return a[()] if a.ndim == 0 else a
+
+
 # --------------------------------------------------------------------------------------
 # identity
 # --------------------------------------------------------------------------------------
@@ -129,8 +139,11 @@ def sigmoid(z: ArrayLike) -> Array:
     array([0. , 0.5, 1. ])
     """
     z = _float(z)
-    e = np.exp(-np.abs(z))
-    return np.where(z >= 0, 1.0, e) / (1.0 + e)
+    e = np.abs(z, out=np.empty_like(z))
+    e = _exp_of(np.negative(e, out=e))  # e^{-|z|}; each line writes in place, same values
+    numerator = np.where(z >= 0, 1.0, e)
+    e += 1.0  # 1 + e
+    return _result(np.divide(numerator, e, out=numerator))
 
 
 def sigmoid_derivative(z: ArrayLike) -> Array:
@@ -149,10 +162,22 @@ def sigmoid_derivative(z: ArrayLike) -> Array:
     """
     z = _float(z)
     # sigma'(z) = sech^2(z/2)/4 with sech(u) = 2s/(1 + s^2), s = e^{-|u|}: since the rounded
-    # 1 + s^2 is never below 2s, this never exceeds 1/4 (e/(1+e)^2 does, by an ulp, near 0)
-    s = np.exp(-0.5 * np.abs(z))
-    sech = 2.0 * s / (1.0 + s * s)
-    return 0.25 * sech * sech
+    # 1 + s^2 is never below 2s, this never exceeds 1/4 (e/(1+e)^2 does, by an ulp, near 0).
+    # In place, operation by operation: s = exp(-0.5 |z|), then (0.25 sech) sech.
+    s = np.abs(z, out=np.empty_like(z))
+    s *= -0.5
+    sech = _sech_of(_exp_of(s))
+    quarter = np.multiply(sech, 0.25)
+    quarter *= sech
+    return _result(quarter)
+
+
+def _sech_of(s: Array) -> Array:
+    """``sech u = 2s / (1 + s^2)`` from ``s = e^{-|u|}``, written over `s` (same rounding)."""
+    denominator = np.multiply(s, s)
+    denominator += 1.0  # 1 + s^2
+    s *= 2.0
+    return np.divide(s, denominator, out=s)
 
 
 # --------------------------------------------------------------------------------------
@@ -182,10 +207,11 @@ def tanh_derivative(z: ArrayLike) -> Array:
     """
     z = _float(z)
     # sech^2 z with sech z = 2s/(1 + s^2), s = e^{-|z|}: full relative precision in the tails
-    # and never above 1 (4e/(1+e)^2 exceeds 1 by an ulp for some tiny z)
-    s = np.exp(-np.abs(z))
-    sech = 2.0 * s / (1.0 + s * s)
-    return sech * sech
+    # and never above 1 (4e/(1+e)^2 exceeds 1 by an ulp for some tiny z). In place.
+    s = np.abs(z, out=np.empty_like(z))
+    sech = _sech_of(_exp_of(np.negative(s, out=s)))
+    sech *= sech
+    return _result(sech)
 
 
 # --------------------------------------------------------------------------------------

@@ -179,7 +179,10 @@ def normal(
     array([ 0.0126, -0.0132])
     """
     std = check_positive(std, "std")
-    return (mean + std * _rng(rng).standard_normal(_shape(shape))).astype(dtype, copy=False)
+    weights = _rng(rng).standard_normal(_shape(shape))
+    weights *= std  # std N(0, 1), in place
+    weights += mean  # mean + std N(0, 1)
+    return weights.astype(dtype, copy=False)
 
 
 def uniform(

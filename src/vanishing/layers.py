@@ -142,7 +142,8 @@ class Layer(ABC):
         With `reuse`, memory this layer made before under the same `role` and that no one
         holds any more (see ``vanishing._recycling.Spares``); inference passes make fresh
         arrays, so that large evaluation batches are not kept, and so do arrays under
-        :data:`REUSE_FROM_BYTES`, which ``malloc`` serves from memory it keeps anyway.
+        :data:`REUSE_FROM_BYTES`, which ``malloc`` serves from memory it keeps anyway (on
+        glibc, once ``vanishing._recycling.raise_malloc_thresholds`` has raised how much).
         """
         dtype = np.result_type(*operands)
         if not _worth_keeping(shape, dtype, reuse):
@@ -174,11 +175,11 @@ class Layer(ABC):
         return dy
 
 
-def _check_input(layer: str, x: ArrayLike, n_features: int, dtype: np.dtype[Any]) -> Array:
+def _check_input(layer: Layer, x: ArrayLike, n_features: int, dtype: np.dtype[Any]) -> Array:
     x = check_array(x, "x", ndim=2, shape_hint="(n_samples, n_features)")
     if x.shape[1] != n_features:
-        raise ValueError(f"{layer} expects x of shape (n_samples, {n_features}), got {x.shape}")
-    return x.astype(dtype, copy=False)
+        raise ValueError(f"{layer!r} expects x of shape (n_samples, {n_features}), got {x.shape}")
+    return x if x.dtype == dtype else x.astype(dtype)
 
 
 class Dense(Layer):
@@ -246,7 +247,7 @@ class Dense(Layer):
 
     def forward(self, x: ArrayLike, *, training: bool = True) -> tuple[Array, Array]:
         """Return ``z = x @ W + b`` and the cache ``x``."""
-        x = _check_input(repr(self), x, self.n_in, self.dtype)
+        x = _check_input(self, x, self.n_in, self.dtype)
         W = self.params["W"]
         z = np.matmul(x, W, out=self._new("z", (len(x), self.n_out), x, W, reuse=training))
         if "b" in self.params:  # z = x W + b
@@ -385,7 +386,7 @@ class BatchNorm(Layer):
 
     def forward(self, x: ArrayLike, *, training: bool = True) -> tuple[Array, Any]:
         """Normalise ``x``; the cache holds ``x_hat`` and ``1/sqrt(var + eps)``."""
-        x = _check_input(repr(self), x, self.n_features, self.dtype)
+        x = _check_input(self, x, self.n_features, self.dtype)
         if training:
             n = x.shape[0]
             if n < 2:
@@ -411,14 +412,17 @@ class BatchNorm(Layer):
         """Back-propagate through the normalisation (batch statistics included)."""
         x_hat, inv_std, training = cache
         dy = self._check_dy(dy, x_hat.shape)
-        grads = {"gamma": (dy * x_hat).sum(axis=0), "beta": dy.sum(axis=0)}
+        work = np.multiply(dy, x_hat)  # one scratch array for the products below
+        grads = {"gamma": work.sum(axis=0), "beta": dy.sum(axis=0)}  # sum dy x_hat, sum dy
         g = dy * self.params["gamma"]
         dx = self._new("dx", g.shape, g, inv_std)
-        if training:
-            np.multiply(inv_std, g - g.mean(axis=0) - x_hat * (g * x_hat).mean(axis=0), out=dx)
-        else:
-            np.multiply(g, inv_std, out=dx)
-        return LayerGradients(dx, grads)
+        if not training:
+            return LayerGradients(np.multiply(g, inv_std, out=dx), grads)
+        # inv_std (g - mean(g) - x_hat mean(g x_hat)), one operation at a time in place
+        mean_g_x_hat = np.multiply(g, x_hat, out=work).mean(axis=0)
+        g -= g.mean(axis=0)
+        g -= np.multiply(x_hat, mean_g_x_hat, out=work)
+        return LayerGradients(np.multiply(inv_std, g, out=dx), grads)
 
 
 class Residual(Layer):

@@ -199,22 +199,32 @@ class Sequential(Layer):
             raise ValueError(
                 f"dy must have the network output's shape {cache.outputs[-1].shape}, got {dy.shape}"
             )
-        deltas: list[Array] = [dy] * len(self.layers)
+        layers, caches = self.layers, cache.caches
+        deltas: list[Array] = [dy] * len(layers)
         backs: list[Backward] = []
         with skip_finite_checks():  # dy was checked above
-            for i in range(len(self.layers) - 1, -1, -1):
+            for i in range(len(layers) - 1, -1, -1):
                 deltas[i] = dy
-                backs.append(self.layers[i].backward(cache.caches[i], dy))
-                dy = backs[-1].dx
+                back = layers[i].backward(caches[i], dy)
+                backs.append(back)
+                dy = back.dx
         backs.reverse()
-        grads: dict[str, Array] = {}
         named_deltas: dict[str, Array] = {}
         for i, back in enumerate(backs):
-            grads.update((f"{i}.{name}", g) for name, g in back.grads.items())
-            named_deltas[str(i)] = deltas[i]
-            named_deltas.update((f"{i}.{path}", d) for path, d in back.named_deltas.items())
-        ordered = {key: grads[key] for key in self.params}
-        return NetworkGradients(dy, ordered, deltas, named_deltas)
+            path = str(i)
+            named_deltas[path] = deltas[i]
+            if back.named_deltas:  # the layers inside a Residual
+                named_deltas.update((f"{path}.{sub}", d) for sub, d in back.named_deltas.items())
+        grads = {key: backs[i].grads[name] for key, i, name in self._grad_sources()}
+        return NetworkGradients(dy, grads, deltas, named_deltas)
+
+    def _grad_sources(self) -> list[tuple[str, int, str]]:
+        """For each key of ``params``, in its order: ``(key, layer index, the layer's key)``."""
+        sources = self.__dict__.get("_sources")
+        if sources is None:  # made once: keys are "<index>.<the layer's key>"
+            split = (key.split(".", 1) for key in self.params)
+            sources = self.__dict__["_sources"] = [(f"{i}.{k}", int(i), k) for i, k in split]
+        return sources
 
 
 def _walk(layer: Layer, cache: Any = None, prefix: str = "") -> Iterator[tuple[str, Layer, Any]]:

@@ -49,6 +49,7 @@ from vanishing._validation import (
     check_in_range,
     check_like_params,
     check_positive,
+    finite_checks_skipped,
     lookup_name,
 )
 
@@ -199,17 +200,20 @@ def _check_params(params: Any, *, writeable: bool = False) -> Mapping[str, np.nd
 def _check_grads(grads: Any, params: Mapping[str, np.ndarray]) -> Params:
     """The gradients, checked against `params` and in the parameters' dtypes.
 
-    Finiteness costs one sum per array: a sum is finite only if every entry is (a NaN or an
-    infinity makes it NaN or infinite). Only a non-finite sum, a real non-finite entry or an
-    overflow of the sum, pays for the full scan that names the parameter and the entry.
+    Finiteness costs one dot product per array: a sum of squares is finite only if every
+    entry is (a NaN or an infinity makes it NaN or infinite, and squares cannot cancel). Only
+    a non-finite one, from a real non-finite entry or an overflow of the squares, pays for
+    the full scan that names the parameter and the entry. Inside
+    :func:`~vanishing._validation.skip_finite_checks` nothing is scanned.
     """
     out = check_like_params(grads, params, "grads", finite=False)
+    scan = not finite_checks_skipped()
     with np.errstate(over="ignore", invalid="ignore"):
-        sums = {key: float(g.sum()) for key, g in out.items()}
-    for key, g in out.items():
-        if not math.isfinite(sums[key]):
-            check_array(g, f"grads[{key!r}]")  # raises for a non-finite entry, not an overflow
-        out[key] = g.astype(params[key].dtype, copy=False)
+        for key, g in out.items():
+            if scan and not math.isfinite(float(np.vdot(g, g))):
+                check_array(g, f"grads[{key!r}]")  # raises for a non-finite entry only
+            dtype = params[key].dtype
+            out[key] = g if g.dtype == dtype else g.astype(dtype)
     return out
 
 
