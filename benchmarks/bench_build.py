@@ -40,6 +40,9 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
+sys.path.insert(0, str(DOCS / "_ext"))
+import mplsetup  # noqa: E402  (docs/_ext: the format of the build's timing records)
+
 TIMING = DOCS / "_build" / "timing"
 LANGUAGES = ("en", "ko")
 COLD_TARGET, NOOP_TARGET = 60.0, 10.0
@@ -99,11 +102,7 @@ def build(extra: list[str]) -> dict[str, Any]:
 def before_read_times() -> dict[str, list[float]]:
     """``kind -> [count, wall, cpu]`` of what ran before reading (docs/build.py), once."""
     path = TIMING / "before-read.tsv"
-    sums: dict[str, list[float]] = {}
-    for line in path.read_text(encoding="utf-8").splitlines() if path.is_file() else []:
-        kind, wall, cpu = line.split("\t")
-        total = sums.setdefault(kind, [0, 0.0, 0.0])
-        total[0], total[1], total[2] = total[0] + 1, total[1] + float(wall), total[2] + float(cpu)
+    sums = mplsetup.read_times(path)
     path.unlink(missing_ok=True)  # a later no-op must not report these
     return sums
 

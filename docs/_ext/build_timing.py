@@ -92,19 +92,6 @@ def _notebook_runtimes(env: Any) -> dict[str, list[Any]]:
     return runtimes
 
 
-def _recorded(times: Path) -> dict[str, list[float]]:
-    """``kind -> [count, wall, cpu]`` summed from the lines mplsetup appended."""
-    sums: dict[str, list[float]] = {}
-    lines = times.read_text(encoding="utf-8").splitlines() if times.is_file() else []
-    for line in lines:
-        kind, wall, cpu = line.split("\t")
-        total = sums.setdefault(kind, [0, 0.0, 0.0])
-        total[0] += 1
-        total[1] = round(total[1] + float(wall), 3)
-        total[2] = round(total[2] + float(cpu), 3)
-    return sums
-
-
 def setup(app: Sphinx) -> dict[str, Any]:
     clock = Clock()
     counts: dict[str, int] = {}
@@ -120,7 +107,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
             return
         record = {
             "phases": clock.phases,
-            "recorded": _recorded(counts["times"]),
+            "recorded": mplsetup.read_times(counts["times"]),
             "read_docs": counts.get("read_docs", 0),
             "notebooks": _notebook_runtimes(app.env),
             "jobs": app.parallel,

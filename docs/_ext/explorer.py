@@ -340,8 +340,6 @@ if __name__ == "__main__":  # docs/build.py: compute the data before the builds 
 
     started = time.perf_counter()
     _, how = ensure_data()
-    usage = os.times()
-    cpu = usage.user + usage.system + usage.children_user + usage.children_system
-    mplsetup.record_time("explorer-data", time.perf_counter() - started, cpu)
+    mplsetup.record_process("explorer-data", started)
     if how != "cached":
         print(f"[explorer] computed the explorers' data: {how}", flush=True)

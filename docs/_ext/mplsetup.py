@@ -68,6 +68,27 @@ def record_time(kind: str, wall: float, cpu: float) -> None:
             out.write(f"{kind}\t{wall:.4f}\t{cpu:.4f}\n")
 
 
+def record_process(kind: str, started: float) -> None:
+    """:func:`record_time` for this whole process since ``time.perf_counter()`` was
+    `started`: its CPU seconds and those of the children it has reaped."""
+    usage = os.times()
+    cpu = usage.user + usage.system + usage.children_user + usage.children_system
+    record_time(kind, time.perf_counter() - started, cpu)
+
+
+def read_times(path: Path) -> dict[str, list[float]]:
+    """``kind -> [count, wall, cpu]`` summed from the lines :func:`record_time` appended."""
+    sums: dict[str, list[float]] = {}
+    lines = path.read_text(encoding="utf-8").splitlines() if path.is_file() else []
+    for line in lines:
+        kind, wall, cpu = line.split("\t")
+        total = sums.setdefault(kind, [0, 0.0, 0.0])
+        total[0] += 1
+        total[1] = round(total[1] + float(wall), 3)
+        total[2] = round(total[2] + float(cpu), 3)
+    return sums
+
+
 class FigureTextTooSmall(ValueError):
     """A figure's text would be too small to read at the page's width."""
 

@@ -198,15 +198,16 @@ def execute(nb: Any, cwd: Path, timeout: float) -> Any:
             error = result.error_before_exec or result.error_in_exec
             raise CellFailed(f"cell {count}: {type(error).__name__}: {error}")
         cell.execution_count = count
-        cell.outputs = [_as_output(o) for o in recorder.outputs]
+        cell.outputs = [_node(o) for o in recorder.outputs]
     # what nbclient copies from the kernel's info reply (myst-nb highlights cells with it)
     from ipykernel.ipkernel import IPythonKernel
 
-    nb.metadata["language_info"] = _as_output(IPythonKernel.language_info)
+    nb.metadata["language_info"] = _node(IPythonKernel.language_info)
     return nb
 
 
-def _as_output(output: dict[str, Any]) -> Any:
+def _node(output: dict[str, Any]) -> Any:
+    """`output` (or any JSON dict) as the nbformat node a notebook holds."""
     import nbformat
 
     return nbformat.from_dict(output)
@@ -361,9 +362,7 @@ def main(argv: list[str] | None = None) -> int:
         stage = cache.add_nb_to_project(str(path), read_data=READ_DATA)
         bundle = CacheBundleIn(result, stage.uri, data={"execution_seconds": seconds})
         cache.cache_notebook_bundle(bundle, check_validity=False, overwrite=True)
-    usage = os.times()
-    cpu = usage.user + usage.system + usage.children_user + usage.children_system
-    mplsetup.record_time("notebook-runner", time.perf_counter() - start, cpu)
+    mplsetup.record_process("notebook-runner", start)
     if todo:
         done = f"{len(todo) - len(left)} of {len(todo)} notebook pages executed"
         print(f"[notebooks] {done} in {time.perf_counter() - start:.1f} s", flush=True)

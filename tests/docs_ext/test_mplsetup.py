@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import time
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
@@ -147,3 +148,19 @@ def test_notebook_figure_with_small_text_is_reported_on_stderr() -> None:
     assert "FigureTextTooSmall" in stderr(1) and "under 9 px" in stderr(1)
     assert stderr(2) == "" and images(2) == 1
     assert "FigureTextTooSmall" in stderr(3) and images(3) == 1  # shown by plt.show()
+
+
+def test_recorded_times_are_summed_per_kind(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+
+    times = tmp_path / "times.tsv"
+    monkeypatch.setenv(mplsetup.TIMES_ENV, str(times))
+    mplsetup.record_time("a", 1.0, 0.5)
+    mplsetup.record_time("a", 2.0, 0.25)
+    mplsetup.record_process("b", time.perf_counter() - 1.0)
+    sums = mplsetup.read_times(times)
+    assert sums["a"] == [2, 3.0, 0.75]
+    count, wall, cpu = sums["b"]
+    assert count == 1 and wall >= 1.0 and cpu > 0
+    assert mplsetup.read_times(tmp_path / "none.tsv") == {}
