@@ -107,6 +107,37 @@ def test_myst_throwaway_documents_get_fresh_default_settings(
     assert second["source"] == "page.md"
 
 
+def test_myst_parser_is_made_once_per_configuration_and_renders_the_same(
+    conf: ModuleType, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One markdown-it parser per configuration and renderer, whose renders match those
+    of a parser made afresh for each text."""
+    from docutils.frontend import get_default_settings
+    from docutils.utils import new_document
+    from myst_parser.config.main import MdParserConfig
+    from myst_parser.mdit_to_docutils.base import DocutilsRenderer
+    from myst_parser.parsers import mdit, sphinx_
+
+    monkeypatch.setattr(sphinx_, "create_md_parser", mdit.create_md_parser)  # undone after
+    conf._myst_parser_made_once()
+    conf._myst_parser_made_once()  # patched once, not wrapped twice
+    config, other = MdParserConfig(), MdParserConfig(enable_extensions={"dollarmath"})
+    made = sphinx_.create_md_parser
+    assert made(config, DocutilsRenderer) is made(config, DocutilsRenderer)
+    assert made(other, DocutilsRenderer) is not made(config, DocutilsRenderer)
+
+    def rendered(parser: object, text: str) -> str:
+        document = new_document("page.md", get_default_settings(sphinx_.MystParser))
+        parser.options["document"] = document  # type: ignore[attr-defined]
+        parser.render(text)  # type: ignore[attr-defined]
+        return str(document.pformat())
+
+    texts = ["# Title\n\nA [link](https://example.org) and *emphasis*.", "- one\n- two\n"]
+    again = [rendered(made(config, DocutilsRenderer), text) for text in texts + texts]
+    fresh = [rendered(mdit.create_md_parser(config, DocutilsRenderer), t) for t in texts]
+    assert again == fresh + fresh
+
+
 @pytest.mark.parametrize(
     ("serial", "changed", "workers"), [("0", True, 2), ("1", True, False), ("0", False, False)]
 )
