@@ -1,7 +1,8 @@
 """Sphinx configuration for the vanishing site (English source, Korean via gettext).
 
 Build both languages with ``python docs/build.py`` (or ``make site``); that script passes
-``-W --keep-going`` and, for Korean, ``-D language=ko`` (its own source tree: Korean gallery scripts).
+``-W --keep-going`` and, for Korean, ``-D language=ko`` and its own source tree (with the
+Korean gallery scripts).
 """
 
 from __future__ import annotations
