@@ -20,6 +20,11 @@ The method cannot flatter either side:
   PyTorch frees its tensors), and the **page faults per step** (minor faults over the timed
   steps): memory the allocator gave back to the system and has to fault in again;
 - the machine's load average, before and after, since a busy machine slows both sides.
+- the **matrix products alone** (per layer the forward product and the two of the backward
+  pass), timed in each worker in its framework's own BLAS after the steps: the floor a step
+  cannot go below with that BLAS. Their ratio says how much of the step ratio is the BLAS
+  library's (NumPy's OpenBLAS against PyTorch's MKL/oneDNN, which differ most on CPUs with
+  AVX-512) and how much is the code around the products.
 
 ``--keep-freed-memory`` runs both workers with glibc's trim and mmap thresholds raised
 (``MALLOC_TRIM_THRESHOLD_``, ``MALLOC_MMAP_THRESHOLD_``), so that memory freed at the end of a
@@ -141,8 +146,17 @@ def run_worker(framework: str, dtype: str, optimizer: str, steps: int, warmup: i
         step()
         times.append(time.perf_counter() - t0)
     faults = resource.getrusage(resource.RUSAGE_SELF).ru_minflt - faults_before
+    products = products_only(framework, dtype)
+    for _ in range(warmup):
+        products()
+    product_times = []
+    for _ in range(steps):
+        t0 = time.perf_counter()
+        products()
+        product_times.append(time.perf_counter() - t0)
     return {
         "median_ms": 1e3 * statistics.median(times),
+        "products_ms": 1e3 * statistics.median(product_times),
         "peak_mb": step_peak_mb(step),
         "faults": faults / steps,
         "resident_mb": (_status_kb("VmRSS") or 0) / 1024,
@@ -178,6 +192,40 @@ def numpy_step(dtype: type, optimizer: str) -> Callable[[], None]:
         state[0] = opt.step(net.params, back.grads, state[0])
 
     return step
+
+
+def products_only(framework: str, dtype_name: str) -> Callable[[], Any]:
+    """The matrix products of one step and nothing else, as a closure: per Dense layer the
+    forward ``a @ W``, the weight gradient ``a.T @ delta`` and, but for the first layer
+    (whose input needs no gradient, in either framework), ``delta @ W.T``. They run in
+    the framework's own BLAS (NumPy's OpenBLAS, PyTorch's MKL or oneDNN): the floor a
+    step cannot go below with that library, whatever the code around the products."""
+    rng = np.random.default_rng(0)
+    sizes = [WIDTH] * DEPTH + [N_CLASSES]
+    shapes = list(zip(sizes[:-1], sizes[1:], strict=True))
+    arrays = [
+        (
+            rng.standard_normal((BATCH, n_in)),
+            rng.standard_normal((n_in, n_out)),
+            rng.standard_normal((BATCH, n_out)),
+        )
+        for n_in, n_out in shapes
+    ]
+    if framework == "torch":
+        import torch
+
+        arrays = [tuple(torch.from_numpy(x.astype(dtype_name)) for x in layer) for layer in arrays]
+    else:
+        arrays = [tuple(x.astype(dtype_name) for x in layer) for layer in arrays]
+
+    def products() -> None:
+        for i, (a, w, delta) in enumerate(arrays):
+            _ = a @ w
+            _ = a.T @ delta
+            if i:
+                _ = delta @ w.T
+
+    return products
 
 
 def torch_step(dtype_name: str, optimizer: str, threads: int) -> Callable[[], None] | None:
@@ -275,7 +323,9 @@ def main() -> int:
         f"rounds alternating (ours, PyTorch, PyTorch, ours, ...), per process the median of "
         f"{ARGS.steps} steps after {ARGS.warmup} warm-up; median over {ARGS.rounds} rounds. "
         "Peak: extra resident memory during one step; resident: the process's resident memory "
-        "after the timed steps; faults: minor page faults per step."
+        "after the timed steps; faults: minor page faults per step; products: the step's "
+        "matrix products alone, in each framework's own BLAS (the floor a step cannot go "
+        "below with that library), and their ratio."
         + (
             " Both workers keep freed memory (MALLOC_TRIM_THRESHOLD_, MALLOC_MMAP_THRESHOLD_)."
             if ARGS.keep_freed_memory
@@ -287,7 +337,8 @@ def main() -> int:
         print("PyTorch is not installed: timing vanishing alone (pip install torch).")
     header = (
         f"{'dtype':8s} {'optimizer':9s} {'numpy ms':>9s} {'torch ms':>9s} {'ratio':>6s} "
-        f"{'rounds':>11s} {'peak MB':>13s} {'resident MB':>13s} {'faults':>13s}"
+        f"{'rounds':>11s} {'peak MB':>13s} {'resident MB':>13s} {'faults':>13s} "
+        f"{'products ms':>13s} {'ratio':>6s}"
     )
     print(header)
     print("-" * len(header))
@@ -301,6 +352,7 @@ def main() -> int:
         peak = {n: max((x["peak_mb"] or 0.0) for x in runs[n]) for n in frameworks}
         faults = {n: statistics.median(x["faults"] for x in runs[n]) for n in frameworks}
         resident = {n: max(x["resident_mb"] for x in runs[n]) for n in frameworks}
+        products = {n: statistics.median(x["products_ms"] for x in runs[n]) for n in frameworks}
         if len(frameworks) == 1:
             print(f"{dtype:8s} {optimizer:9s} {med['numpy']:9.2f} {'-':>9s}")
             continue
@@ -311,7 +363,9 @@ def main() -> int:
             f"{dtype:8s} {optimizer:9s} {med['numpy']:9.2f} {med['torch']:9.2f} {ratio:6.2f} "
             f"{min(ratios):5.2f}-{max(ratios):<5.2f} {peak['numpy']:6.1f}/{peak['torch']:<6.1f} "
             f"{resident['numpy']:6.0f}/{resident['torch']:<6.0f} "
-            f"{faults['numpy']:6.0f}/{faults['torch']:<6.0f}"
+            f"{faults['numpy']:6.0f}/{faults['torch']:<6.0f} "
+            f"{products['numpy']:6.2f}/{products['torch']:<6.2f} "
+            f"{products['numpy'] / products['torch']:6.2f}"
         )
     print(f"load average after: {load_average()}")
     if worst:
