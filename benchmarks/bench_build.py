@@ -19,8 +19,11 @@ them ("before reading", ``docs/_build/timing/before-read.tsv``); each language t
 waits ("wait") until those are done before it reads. Kernel start-up (what a page left
 to myst-nb costs) is measured here, on an empty notebook. CPU seconds are the whole
 process tree's (user + system): less sensitive to other load than wall seconds on a
-shared machine. ``--draft`` forwards docs/build.py's draft mode (warnings reported,
-not fatal) for timing a tree whose pages are mid-edit; ``--no-clean`` skips the cold build.
+shared machine. A fixed single-core workload ("machine probe"), run before and after,
+shows how fast the machine is that day and whether it drifted meanwhile: compare builds
+on different machines or days by it. ``--draft`` forwards docs/build.py's draft mode
+(warnings reported, not fatal) for timing a tree whose pages are mid-edit;
+``--no-clean`` skips the cold build.
 """
 
 from __future__ import annotations
@@ -144,6 +147,37 @@ def kernel_start(rounds: int = 3) -> tuple[float, float]:
     return statistics.median(r[0] for r in runs), statistics.median(r[1] for r in runs)
 
 
+#: A fixed amount of single-core work of the two kinds a build does, in a fresh process:
+#: pure Python (Sphinx, docutils) and NumPy with one BLAS thread (the examples). Run
+#: before and after the builds, its CPU seconds say how fast this machine is today and
+#: whether its speed drifted during the benchmark (a shared host's other tenants).
+PROBE = """
+import json, time
+import numpy as np
+t = time.process_time()
+total = 0
+for i in range(5_000_000):
+    total += i % 7
+python = time.process_time() - t
+a = np.random.default_rng(0).standard_normal((256, 256))
+t = time.process_time()
+for _ in range(400):
+    b = a @ a
+numpy = time.process_time() - t
+print(json.dumps([python, numpy]))
+"""
+
+
+def machine_probe() -> tuple[float, float]:
+    """CPU seconds of :data:`PROBE`'s pure-Python and NumPy parts (one thread each)."""
+    env = {**os.environ, "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"}
+    out = subprocess.run(
+        [sys.executable, "-c", PROBE], capture_output=True, text=True, check=True, env=env
+    )
+    python, numpy = json.loads(out.stdout.splitlines()[-1])
+    return python, numpy
+
+
 def install_check() -> str:
     """What ``make site`` does before building: is the environment's install up to date?"""
     stamp = Path(sys.prefix) / ".installed"
@@ -241,6 +275,7 @@ def main() -> None:
     extra = ["--draft"] if args.draft else []
 
     load = os.getloadavg()
+    probe_before = machine_probe()
     if not args.no_clean:
         clean()
         cold = build(extra)
@@ -248,6 +283,7 @@ def main() -> None:
     sphinx_noop = build([*extra, "--force"])
     after = os.getloadavg()
     kernel = kernel_start()
+    probe_after = machine_probe()
 
     print(f"method: {sys.executable} docs/build.py, run twice by this script; wall and CPU")
     print("seconds of the whole process tree; phases from docs/_build/timing/.")
@@ -258,6 +294,11 @@ def main() -> None:
     print(
         "kernel start + empty notebook + shutdown, median of 3:"
         f" {kernel[0]:.2f} s wall, {kernel[1]:.2f} s CPU"
+    )
+    print(
+        "machine probe (fixed single-core work: 5M Python loop steps, 400 NumPy 256x256"
+        f" products), CPU s: before {probe_before[0]:.2f} + {probe_before[1]:.2f},"
+        f" after {probe_after[0]:.2f} + {probe_after[1]:.2f}"
     )
     print(install_check())
     if not args.no_clean:
