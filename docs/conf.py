@@ -65,6 +65,7 @@ extensions = [
     "accessibility",  # names for the sidebar's buttons, bibliography list roles
     "build_timing",  # wall and CPU seconds per phase, for benchmarks/bench_build.py
     "pages_written",  # a page a parallel writer failed to write fails the build
+    "search_index_entries",  # incremental builds keep the search's index entries
     "code_comments_ko",  # Korean pages: code-cell comments from the code catalog
     "read_order",  # parallel read: notebook pages spread over the workers
     "read_after",  # read once the notebook pages are executed (docs/build.py)
