@@ -213,12 +213,11 @@ def products_only(framework: str, dtype_name: str) -> Callable[[], Any]:
         )
         for n_in, n_out in shapes
     ]
+    arrays = [tuple(x.astype(dtype_name) for x in layer) for layer in arrays]
     if framework == "torch":
         import torch
 
-        arrays = [tuple(torch.from_numpy(x.astype(dtype_name)) for x in layer) for layer in arrays]
-    else:
-        arrays = [tuple(x.astype(dtype_name) for x in layer) for layer in arrays]
+        arrays = [tuple(torch.from_numpy(x) for x in layer) for layer in arrays]
 
     def products() -> None:
         for i, (a, w, delta) in enumerate(arrays):

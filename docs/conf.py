@@ -347,11 +347,13 @@ def _myst_parser_made_once() -> None:
     create = getattr(sphinx_, "create_md_parser", None)
     if not callable(create) or getattr(create, "made_once", False):
         return
+    # keyed by the configuration's id; the configuration is kept with its parser, so
+    # that id stays its own
     made: dict[tuple[int, type], tuple[Any, Any]] = {}
 
     def create_md_parser(config: Any, renderer: Any) -> Any:
         key = (id(config), renderer)
-        if key not in made or made[key][0] is not config:  # the id of a config now gone
+        if key not in made:
             made[key] = (config, create(config, renderer))
         return made[key][1]
 
