@@ -1,7 +1,9 @@
 # The commands the README promises. Everything is installed into a project-local virtual
 # environment (.venv) from the pinned versions in requirements/constraints.txt, so nothing
 # lands outside this folder and any Python 3.10+ works, the distribution's own included
-# (which refuses `pip install` outside a virtual environment, PEP 668).
+# (which refuses `pip install` outside a virtual environment, PEP 668). pip keeps no cache
+# in the home folder (--no-cache-dir); docs/_ext/user_dirs.py keeps the build's and the
+# tests' tools (matplotlib, IPython, Jupyter, Chromium) in docs/_build/home.
 #
 #   make site    build both languages into docs/_build/site (creates .venv on first use)
 #   make test    build the site, then run every test, ruff and mypy
@@ -50,7 +52,7 @@ $(PY):
 	@$(PYTHON) -m venv $(VENV) || { rm -rf $(VENV); $(PYTHON) tools/check_python.py --venv-failed; exit 1; }
 
 $(STAMP): pyproject.toml $(CONSTRAINTS) | $(PY)
-	$(PY) -m pip install --quiet --disable-pip-version-check -c $(CONSTRAINTS) -e '.[dev]'
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-cache-dir -c $(CONSTRAINTS) -e '.[dev]'
 	@touch $@
 
 lock: | $(PY)

@@ -37,11 +37,13 @@ for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
 
 DOCS = Path(__file__).resolve().parent
 sys.path.insert(0, str(DOCS / "_ext"))
-# IPython (the notebook pages' shells, a kernel myst-nb starts) keeps a profile folder:
-# in the build tree, not in the home folder.
-os.environ.setdefault("IPYTHONDIR", str(DOCS / "_build" / "ipython"))
+from user_dirs import keep_user_dirs_in  # noqa: E402  (docs/_ext)
 
-import catalogs  # noqa: E402  (docs/_ext)
+# matplotlib's caches, IPython's profile, Jupyter's kernel files: in the build tree, not
+# in the home folder (inherited by every process the build starts)
+keep_user_dirs_in(DOCS / "_build" / "home")
+
+import catalogs  # noqa: E402
 import gallery_ko  # noqa: E402
 import translation_coverage as coverage  # noqa: E402
 from mplsetup import TIMES_ENV  # noqa: E402

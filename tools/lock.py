@@ -34,7 +34,7 @@ def resolve(python: str) -> tuple[tuple[int, int], dict[str, str]]:
     with tempfile.TemporaryDirectory() as tmp:
         subprocess.run([python, "-m", "venv", tmp], check=True)
         env_python = str(Path(tmp) / "bin" / "python")
-        pip = [env_python, "-m", "pip", "--disable-pip-version-check", "-q"]
+        pip = [env_python, "-m", "pip", "--disable-pip-version-check", "--no-cache-dir", "-q"]
         subprocess.run([*pip, "install", f"{ROOT}[dev]"], check=True)
         frozen = subprocess.run(
             [*pip, "freeze", "--exclude", "vanishing"], check=True, capture_output=True, text=True

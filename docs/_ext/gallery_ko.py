@@ -473,14 +473,20 @@ CODE_CELL = re.compile(
 
 
 def notebook_cells(page: str) -> Iterator[str]:
-    """The code of each code cell or Python block of a MyST page, without ``:option:`` lines.
+    """The code of each code cell or Python block of a MyST page, without its options.
+
+    Options are ``:key: value`` lines or a YAML block between two ``---`` lines.
 
     >>> list(notebook_cells("```{code-cell} ipython3\\n:tags: [x]\\nx = 1  # one\\n```\\n"))
     ['x = 1  # one\\n']
+    >>> list(notebook_cells("```{code-cell}\\n---\\ntags: [x]\\n---\\ny = 2  # two\\n```\\n"))
+    ['y = 2  # two\\n']
     """
     for m in CODE_CELL.finditer(page):
         body = m.group(1).split("\n")
-        while body and (body[0].startswith(":") or body[0].startswith("---")):
+        if body[0].rstrip() == "---" and "---" in body[1:]:
+            del body[: body.index("---", 1) + 1]
+        while body and body[0].startswith(":"):
             body.pop(0)
         yield "\n".join(body)
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import doctest
-
 import read_order  # docs/_ext, on sys.path through tests/docs_ext/conftest.py
 from sphinx.util.parallel import make_chunks
 
@@ -27,8 +25,3 @@ def test_balanced_order_keeps_the_pages_and_spreads_the_work() -> None:
     assert sorted(order) == sorted(DOCS)
     work = _work_per_chunk(order, 2)
     assert max(work) - min(work) <= 20.0
-
-
-def test_doctests() -> None:
-    failures, tests = doctest.testmod(read_order)
-    assert tests > 0 and failures == 0
