@@ -46,6 +46,7 @@ keep_user_dirs_in(DOCS / "_build" / "home")
 import catalogs  # noqa: E402
 import gallery_ko  # noqa: E402
 import translation_coverage as coverage  # noqa: E402
+from gallery_workers import GALLERY_SERIAL_ENV  # noqa: E402
 from mplsetup import TIMES_ENV  # noqa: E402
 from read_after import READ_AFTER_ENV  # noqa: E402
 
@@ -66,8 +67,6 @@ OVERRIDES = {
     "en": ["-j", "auto"],
     "ko": ["-j", "auto", "-D", "language=ko"],
 }
-#: docs/conf.py: "1" runs a build's gallery in its Sphinx process, without workers.
-GALLERY_SERIAL_ENV = "VANISHING_GALLERY_SERIAL"
 #: How much lower (``nice`` steps) the Korean build's priority is while English builds.
 YIELD_NICENESS = 10
 #: Lines in the build log that nobody has to act on: every Jupyter kernel announces it

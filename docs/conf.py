@@ -70,6 +70,7 @@ extensions = [
     "read_order",  # parallel read: notebook pages spread over the workers
     "read_after",  # read once the notebook pages are executed (docs/build.py)
     "numpydoc_template",  # numpydoc's docstring template compiled once, not per docstring
+    "gallery_workers",  # the gallery's worker processes only when they save time
 ]
 
 exclude_patterns = [
@@ -234,46 +235,6 @@ html_sidebars = {"index": [], "glossary": [], "bibliography": []}
 # ======================================================================================
 # Build speed
 # ======================================================================================
-def _examples_to_run(gallery_conf: dict[str, Any], srcdir: Path) -> list[Path]:
-    """The gallery scripts sphinx-gallery will execute: executable, and changed since
-    their last run (its own test: the script's MD5 against the ``.md5`` it left)."""
-    from sphinx_gallery.gen_rst import executable_script
-    from sphinx_gallery.utils import get_md5sum
-
-    stale = []
-    dirs = zip(gallery_conf["examples_dirs"], gallery_conf["gallery_dirs"], strict=True)
-    for src_dir, out_dir in dirs:
-        for script in sorted((srcdir / src_dir).rglob("*.py")):
-            if not executable_script(script, gallery_conf):
-                continue
-            md5 = srcdir / out_dir / script.relative_to(srcdir / src_dir)
-            md5 = md5.with_name(md5.name + ".md5")
-            if not md5.is_file() or md5.read_text() != get_md5sum(script, mode="t"):
-                stale.append(script)
-    return stale
-
-
-#: Set by docs/build.py when both languages build at once: each runs its gallery in the
-#: Sphinx process itself, one example after another (see below).
-GALLERY_SERIAL_ENV = "VANISHING_GALLERY_SERIAL"
-
-
-def _gallery_workers_only_when_they_help(app: Sphinx) -> None:
-    """sphinx-gallery's ``parallel`` runs the examples in worker processes, which it
-    starts for every gallery section, even when no example is to run (a no-op build):
-    1.5 s of CPU and 2-3 s of waiting per build, measured. Run in-process then; it only
-    copies files. Also when both languages build at once (docs/build.py sets
-    :data:`GALLERY_SERIAL_ENV`): the other language and the notebook pages keep the other
-    core busy, and the workers' start-up and the examples' hand-over would cost 2.5 s of
-    CPU per language (measured on the whole gallery: 29.1 s against 27.0 s)."""
-    gallery_conf = app.config.sphinx_gallery_conf
-    if not gallery_conf["parallel"]:
-        return
-    serial = os.environ.get(GALLERY_SERIAL_ENV) == "1"
-    if serial or not _examples_to_run(gallery_conf, Path(app.srcdir)):
-        gallery_conf["parallel"] = False
-
-
 def _bibtex_plugins_at_hand(app: Sphinx) -> None:
     """pybtex finds a plugin by scanning the entry points of every installed
     distribution, on every lookup, and sphinxcontrib-bibtex looks up the plain-text
@@ -399,7 +360,3 @@ def setup(app: Sphinx) -> None:
     _myst_default_settings_made_once()
     _myst_parser_made_once()
     app.connect("builder-inited", _bibtex_plugins_at_hand)
-    # after sphinx-gallery completes its configuration (priority 10), before it
-    # generates the gallery (500); the HTML builder has hashed the config by then, so
-    # this does not count as a changed configuration
-    app.connect("builder-inited", _gallery_workers_only_when_they_help, priority=100)

@@ -17,30 +17,6 @@ def conf() -> ModuleType:
     return load_script(CONF, "docs_conf")
 
 
-def test_examples_to_run_are_the_changed_executable_scripts(
-    conf: ModuleType, tmp_path: Path
-) -> None:
-    from sphinx_gallery.utils import get_md5sum
-
-    src = tmp_path / "docs"
-    gallery, out = tmp_path / "gallery" / "topic", src / "auto_examples" / "topic"
-    gallery.mkdir(parents=True)
-    out.mkdir(parents=True)
-    for name in ("plot_same.py", "plot_changed.py", "plot_new.py", "helper.py"):
-        (gallery / name).write_text(f"# {name}\n")
-    (out / "plot_same.py.md5").write_text(get_md5sum(gallery / "plot_same.py", mode="t"))
-    (out / "plot_changed.py.md5").write_text("0" * 32)
-    gallery_conf = {
-        "examples_dirs": ["../gallery"],
-        "gallery_dirs": ["auto_examples"],
-        "filename_pattern": r"[\\/]plot_",
-        "plot_gallery": True,
-    }
-    stale = {p.name for p in conf._examples_to_run(gallery_conf, src)}
-    assert stale == {"plot_changed.py", "plot_new.py"}  # helper.py is not executed
-    assert conf._examples_to_run({**gallery_conf, "plot_gallery": False}, src) == []
-
-
 def test_sqlite_commits_without_fsync(conf: ModuleType, tmp_path: Path) -> None:
     from sqlalchemy import create_engine, text
 
@@ -136,26 +112,3 @@ def test_myst_parser_is_made_once_per_configuration_and_renders_the_same(
     again = [rendered(made(config, DocutilsRenderer), text) for text in texts + texts]
     fresh = [rendered(mdit.create_md_parser(config, DocutilsRenderer), t) for t in texts]
     assert again == fresh + fresh
-
-
-@pytest.mark.parametrize(
-    ("serial", "changed", "workers"), [("0", True, 2), ("1", True, False), ("0", False, False)]
-)
-def test_gallery_workers_only_when_they_help(
-    conf: ModuleType,
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-    serial: str,
-    changed: bool,
-    workers: object,
-) -> None:
-    """Workers run the examples only when some are to run and one language builds alone."""
-    from types import SimpleNamespace
-
-    monkeypatch.setenv(conf.GALLERY_SERIAL_ENV, serial)
-    stale = [tmp_path / "plot_a.py"] if changed else []
-    monkeypatch.setattr(conf, "_examples_to_run", lambda gallery_conf, srcdir: stale)
-    gallery_conf = {"parallel": 2}
-    app = SimpleNamespace(config=SimpleNamespace(sphinx_gallery_conf=gallery_conf), srcdir=".")
-    conf._gallery_workers_only_when_they_help(app)
-    assert gallery_conf["parallel"] == workers
