@@ -56,6 +56,7 @@ extensions = [
     # ours (docs/_ext)
     "offline_math",
     "korean_search",
+    "search_stems",  # English search: each distinct word stemmed once
     "gallery_i18n",
     "api_examples",
     "ui_language",

@@ -19,6 +19,7 @@ because the index and the query are treated alike.
 from __future__ import annotations
 
 import re
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -141,6 +142,7 @@ def strip_endings(word: str) -> str:
     return word
 
 
+@cache  # the index stems every word of every page: each word once
 def stem(word: str) -> str:
     """Stem one token as the index and the browser both do."""
     word = word.lower()
