@@ -183,7 +183,8 @@ sphinx_gallery_conf = {
     "show_signature": False,
     "remove_config_comments": True,
     "download_all_examples": True,
-    # as many workers as sphinx-build's -j (docs/build.py: -j auto), when they help (below)
+    # as many workers as sphinx-build's -j (docs/build.py: -j auto), when they help
+    # (docs/_ext/gallery_workers.py)
     "parallel": True,
 }
 

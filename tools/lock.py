@@ -25,7 +25,7 @@ OUT = ROOT / "requirements" / "constraints.txt"
 HEADER = """\
 # Pinned versions of everything the build and the tests install (pip constraints).
 # Resolved on Python {pythons} by `make lock` (tools/lock.py); refresh with it, then
-# run `make test`. The Makefile installs with `pip install -c {out} -e '.[dev]'`.
+# run `make test`. The Makefile installs with `pip install --no-cache-dir -c {out} -e '.[dev]'`.
 """
 
 

@@ -475,7 +475,8 @@ CODE_CELL = re.compile(
 def notebook_cells(page: str) -> Iterator[str]:
     """The code of each code cell or Python block of a MyST page, without its options.
 
-    Options are ``:key: value`` lines or a YAML block between two ``---`` lines.
+    Options are ``:key: value`` lines or a YAML block between two lines starting with
+    ``---`` (as MyST reads them); a cell whose block is never closed yields nothing.
 
     >>> list(notebook_cells("```{code-cell} ipython3\\n:tags: [x]\\nx = 1  # one\\n```\\n"))
     ['x = 1  # one\\n']
@@ -484,8 +485,11 @@ def notebook_cells(page: str) -> Iterator[str]:
     """
     for m in CODE_CELL.finditer(page):
         body = m.group(1).split("\n")
-        if body[0].rstrip() == "---" and "---" in body[1:]:
-            del body[: body.index("---", 1) + 1]
+        if body[0].startswith("---"):
+            ends = [i for i, line in enumerate(body) if i and line.startswith("---")]
+            if not ends:
+                continue
+            del body[: ends[0] + 1]
         while body and body[0].startswith(":"):
             body.pop(0)
         yield "\n".join(body)

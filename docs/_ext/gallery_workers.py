@@ -55,6 +55,7 @@ def workers_only_when_they_help(app: Sphinx) -> None:
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
+    app.setup_extension("sphinx_gallery.gen_gallery")  # whose configuration this adjusts
     # after sphinx-gallery completes its configuration (priority 10), before it
     # generates the gallery (500); the HTML builder has hashed the config by then, so
     # this does not count as a changed configuration

@@ -4,6 +4,7 @@ Korean search with particles, and Korean UI strings on the search page."""
 from __future__ import annotations
 
 import functools
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -11,7 +12,9 @@ from urllib.parse import quote
 
 import pytest
 from bs4 import BeautifulSoup
-from playwright.sync_api import Page
+from playwright.sync_api import Browser, Page
+
+from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
 
 Open = Callable[..., tuple[Page, Any]]
 
@@ -169,3 +172,22 @@ def test_first_load_has_a_favicon_and_no_console_error(open_page: Open, path: st
     assert response.headers["content-type"].startswith("image/"), response.headers
     assert not rec.errors, f"console errors: {rec.errors}"
     assert not rec.failed, f"failed requests: {rec.failed}"
+
+
+def test_chromium_writes_nothing_into_the_home_folder(
+    browser: Browser, base_url: str, tmp_path: Path
+) -> None:
+    """Started as the browser fixture starts it, with the variables tests/conftest.py set
+    (docs/_ext/user_dirs.py), Chromium keeps its crash database and caches in the build
+    tree: an empty home folder stays empty."""
+    home = tmp_path / "home"
+    home.mkdir()
+    env = {**os.environ, "HOME": str(home)}
+    other = browser.browser_type.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, env=env)
+    try:
+        page = other.new_page()
+        page.goto(base_url + "en/index.html")
+        assert page.locator("html").get_attribute("lang") == "en"
+    finally:
+        other.close()
+    assert not any(home.iterdir()), sorted(p.name for p in home.rglob("*"))

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import importlib.util
-import sys
 from pathlib import Path
 from types import ModuleType
 
+#: tests/conftest.py (loaded first) has put DOCS / "_ext" on sys.path.
 DOCS = Path(__file__).resolve().parents[2] / "docs"
-sys.path.insert(0, str(DOCS / "_ext"))
 
 
 def load_script(path: Path, name: str) -> ModuleType:

@@ -40,9 +40,9 @@ def run_tools(tmp_path: Path, mode: str) -> tuple[Path, Path]:
     home, build = tmp_path / "home", tmp_path / "build"
     home.mkdir()
     build.mkdir()
-    drop = {*USER_DIRS, "MPLCONFIGDIR", "JUPYTER_RUNTIME_DIR", "JUPYTER_DATA_DIR"}
-    env = {k: v for k, v in os.environ.items() if k not in drop}
-    env["HOME"] = str(home)
+    # as on a user's machine: the tools' variables unset, or set to folders of their own
+    env = {k: v for k, v in os.environ.items() if k not in USER_DIRS}
+    env.update(HOME=str(home), MPLCONFIGDIR=str(home / ".matplotlib"))
     cmd = [sys.executable, "-c", TOOLS, mode, str(build)]
     subprocess.run(cmd, env=env, check=True, capture_output=True, text=True, timeout=120)
     return home, build
@@ -51,11 +51,11 @@ def run_tools(tmp_path: Path, mode: str) -> tuple[Path, Path]:
 def test_tools_write_into_the_build_folder_only(tmp_path: Path) -> None:
     home, build = run_tools(tmp_path, "kept")
     assert not any(home.iterdir()), sorted(p.name for p in home.iterdir())
-    fonts = list((build / "cache" / "matplotlib").rglob("NanumGothic*.ttf"))
+    fonts = list((build / "matplotlib").rglob("NanumGothic*.ttf"))
     assert fonts and (build / "ipython" / "profile_default").is_dir()
 
 
 def test_without_it_they_write_into_the_home_folder(tmp_path: Path) -> None:
     # the check above can fail: left alone, the same tools fill the home folder
     home, _ = run_tools(tmp_path, "alone")
-    assert {".cache", ".ipython"} <= {p.name for p in home.iterdir()}
+    assert {".matplotlib", ".ipython", ".local"} <= {p.name for p in home.iterdir()}
