@@ -48,7 +48,7 @@ sys.path.insert(0, str(DOCS / "_ext"))
 import mplsetup  # noqa: E402  (docs/_ext: the format of the build's timing records)
 from user_dirs import keep_user_dirs_in  # noqa: E402
 
-keep_user_dirs_in(DOCS / "_build" / "home")  # the kernel start-up timed here, as the build's
+keep_user_dirs_in()  # the kernel start-up timed here, as the build's
 
 TIMING = DOCS / "_build" / "timing"
 LANGUAGES = ("en", "ko")

@@ -128,6 +128,18 @@ def step_peak_mb(step: Callable[[], Any]) -> float | None:
     return (peak - before) / 1024
 
 
+def median_ms(run: Callable[[], Any], steps: int, warmup: int) -> float:
+    """``warmup`` untimed calls of ``run``, then the median of ``steps`` timed ones, in ms."""
+    for _ in range(warmup):
+        run()
+    times = []
+    for _ in range(steps):
+        t0 = time.perf_counter()
+        run()
+        times.append(time.perf_counter() - t0)
+    return 1e3 * statistics.median(times)
+
+
 def run_worker(framework: str, dtype: str, optimizer: str, steps: int, warmup: int) -> dict:
     """Time one framework in this process: median step (ms), peak memory and page faults,
     then the median time of the step's matrix products alone (:func:`products_only`)."""
@@ -138,31 +150,15 @@ def run_worker(framework: str, dtype: str, optimizer: str, steps: int, warmup: i
     )
     if step is None:
         raise SystemExit("PyTorch is not installed")
-    for _ in range(warmup):
+    for _ in range(warmup):  # the faults are counted over the timed steps only
         step()
-    times = []
     faults_before = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
-    for _ in range(steps):
-        t0 = time.perf_counter()
-        step()
-        times.append(time.perf_counter() - t0)
+    step_ms = median_ms(step, steps, warmup=0)
     faults = resource.getrusage(resource.RUSAGE_SELF).ru_minflt - faults_before
     memory = {"peak_mb": step_peak_mb(step), "resident_mb": (_status_kb("VmRSS") or 0) / 1024}
     # then, with the step's memory measured, the products alone (arrays of their own)
-    products = products_only(framework, dtype)
-    for _ in range(warmup):
-        products()
-    product_times = []
-    for _ in range(steps):
-        t0 = time.perf_counter()
-        products()
-        product_times.append(time.perf_counter() - t0)
-    return {
-        "median_ms": 1e3 * statistics.median(times),
-        "products_ms": 1e3 * statistics.median(product_times),
-        "faults": faults / steps,
-        **memory,
-    }
+    products_ms = median_ms(products_only(framework, dtype), steps, warmup)
+    return {"median_ms": step_ms, "products_ms": products_ms, "faults": faults / steps, **memory}
 
 
 def measure(framework: str, dtype: str, optimizer: str) -> dict:

@@ -41,7 +41,7 @@ from user_dirs import keep_user_dirs_in  # noqa: E402  (docs/_ext)
 
 # matplotlib's caches, IPython's profile, Jupyter's kernel files: in the build tree, not
 # in the home folder (inherited by every process the build starts)
-keep_user_dirs_in(DOCS / "_build" / "home")
+keep_user_dirs_in()
 
 import catalogs  # noqa: E402
 import gallery_ko  # noqa: E402

@@ -14,7 +14,7 @@ from user_dirs import keep_user_dirs_in  # noqa: E402  (docs/_ext)
 
 # What the tools write for the user (matplotlib's caches, Chromium's crash database, a
 # kernel's files) goes into the build tree, as in the build, not into the home folder.
-keep_user_dirs_in(DOCS / "_build" / "home")
+keep_user_dirs_in()
 
 # Property tests check values, not speed: no per-example deadline, so a busy machine (or
 # CI runner, or pytest-xdist's workers sharing the cores) cannot fail them on timing.

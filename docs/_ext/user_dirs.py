@@ -24,6 +24,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+#: Where the build and the tests keep them: ``docs/_build/home``.
+BUILD_HOME = Path(__file__).resolve().parents[1] / "_build" / "home"
 #: Each variable and its folder under the one given to :func:`keep_user_dirs_in`.
 USER_DIRS = {
     "MPLCONFIGDIR": "matplotlib",
@@ -38,7 +40,7 @@ USER_DIRS = {
 }
 
 
-def keep_user_dirs_in(folder: Path) -> dict[str, str]:
+def keep_user_dirs_in(folder: Path = BUILD_HOME) -> dict[str, str]:
     """Set every variable of :data:`USER_DIRS` to its folder under `folder`; return them.
 
     A value the user set elsewhere is replaced (for this process and those it starts);

@@ -10,7 +10,9 @@ from pathlib import Path
 
 import pytest
 
-EXT = Path(__file__).resolve().parents[2] / "docs" / "_ext"
+from tests.docs_ext.conftest import DOCS
+
+EXT = DOCS / "_ext"
 
 
 def build(project: Path, *options: str) -> dict:
