@@ -10,7 +10,9 @@ cache), so a printed label is translated in the cell's code *and* in its output,
 it is found by the text around the printed values
 (:func:`gallery_ko.printed_pattern`). If any label of a cell cannot be found in its
 output, the cell keeps all its English labels: code and output always agree. Figure
-labels in cells stay English (the figure was drawn from the English code).
+labels in cells stay English (the figure was drawn from the English code), so the
+notebook pages' figures label their axes and curves with symbols and names only
+(:math:`\ell`, ReLU, He), and the words are in the page's text around them.
 
 A page with Python code depends on the catalog, so adding or editing a translation
 re-reads it.
