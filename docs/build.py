@@ -205,12 +205,13 @@ def built_from(lang: str, current: str) -> bool:
     return stamp.read_text(encoding="utf-8") == current
 
 
-#: What the executed examples depend on beyond their own text: the library and the pinned
-#: toolchain. sphinx-gallery re-runs a script only when the script changes (its .md5
-#: stamp) and myst-nb a notebook page only when its cells do (its execution cache), and
-#: Sphinx re-reads a page only when its source changes: a change here alone would leave
-#: every printed number and figure computed by the old library.
-EXECUTION_INPUTS = ("src/vanishing", "requirements/constraints.txt")
+#: What the executed examples depend on beyond their own text: the library, the figure
+#: set-up and checks every example runs (mplsetup) and the pinned toolchain. sphinx-gallery
+#: re-runs a script only when the script changes (its .md5 stamp) and myst-nb a notebook
+#: page only when its cells do (its execution cache), and Sphinx re-reads a page only when
+#: its source changes: a change here alone would leave every printed number and figure
+#: computed (and checked) by the old code.
+EXECUTION_INPUTS = ("src/vanishing", "docs/_ext/mplsetup.py", "requirements/constraints.txt")
 
 
 def execution_fingerprint(root: Path = DOCS.parent) -> str:
@@ -243,7 +244,10 @@ def forget_executions_if_library_changed(build: Path = BUILD, docs: Path = DOCS)
         for gallery in galleries:
             for md5 in gallery.rglob("*.md5") if gallery.exists() else ():
                 md5.unlink()
-        print("[build] the library changed since the examples ran: running every one again")
+        print(
+            "[build] the library, mplsetup or the toolchain changed since the examples ran:"
+            " running every one again"
+        )
     stamp.parent.mkdir(parents=True, exist_ok=True)
     stamp.write_text(current, encoding="utf-8")
     return changed

@@ -1,4 +1,4 @@
-"""Korean comments and printed labels in the code cells of the Korean pages.
+r"""Korean comments and printed labels in the code cells of the Korean pages.
 
 On a translated build, every Python literal block (a myst-nb code cell, a ``code-block``)
 gets its ``#`` comments from the code catalog that also translates the gallery scripts

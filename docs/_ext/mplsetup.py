@@ -18,6 +18,8 @@
   display formatter (wrapped when :func:`setup` runs in a kernel). Both check the
   figure at the draw that saves or shows it (:class:`CheckWhenDrawn`), not with a draw
   of their own: drawing a figure with a constrained layout costs as much as saving it.
+* Fails a notebook figure that shows words (:func:`words_to_translate`): it is drawn once,
+  from the English code, and shown on the Korean page as it is.
 
 Used in two places:
 
@@ -37,6 +39,7 @@ from __future__ import annotations
 import importlib.util
 import logging
 import os
+import re
 import sys
 import time
 import warnings
@@ -91,6 +94,31 @@ def read_times(path: Path) -> dict[str, list[float]]:
 
 class FigureTextTooSmall(ValueError):
     """A figure's text would be too small to read at the page's width."""
+
+
+#: The words a notebook page's figure may show: names, written alike on both languages'
+#: pages. A notebook figure is drawn once, from the English code, and shown on the Korean
+#: page too, so it labels with symbols and names; the words go in the page's text, which
+#: is translated. (A gallery figure is drawn again in each language.)
+FIGURE_NAMES = frozenset(
+    {
+        *("sigmoid", "tanh", "softsign", "softplus", "ReLU", "Leaky", "ELU", "SELU"),
+        *("GELU", "SiLU", "Xavier", "He", "BatchNorm"),
+        *("SGD", "Nesterov", "AdaGrad", "RMSProp", "Adam"),
+    }
+)
+
+
+def words_to_translate(text: str, names: frozenset[str] = FIGURE_NAMES) -> list[str]:
+    r"""The words of a figure's ``text``, outside ``$math$``, that are not ``names``.
+
+    >>> words_to_translate(r"layer $\ell$ (1 = next to the input)", frozenset())
+    ['layer', 'next', 'to', 'the', 'input']
+    >>> words_to_translate(r"ReLU, $x + F(x)/\sqrt{L}$", frozenset({"ReLU"}))
+    []
+    """
+    plain = re.sub(r"(?<!\\)\$.*?(?<!\\)\$", " ", text)
+    return [word for word in re.findall(r"[^\W\d_]{2,}", plain) if word not in names]
 
 
 def text_sizes_px(fig: Any, column_px: float = COLUMN_PX) -> list[tuple[float, str]]:
@@ -251,6 +279,10 @@ class CheckWhenDrawn:
         if id(fig) in self._figures:  # the last draw wins, as when shown
             self._sizes[id(fig)] = _drawn_text_sizes_px(fig, self._px_per_pt[id(fig)])
 
+    def texts(self) -> list[str]:
+        """The texts of the figures as last drawn (empty for a figure not drawn yet)."""
+        return [text for sizes in self._sizes.values() for _, text in sizes]
+
     def finish(self) -> None:
         """Stop listening; raise :class:`FigureTextTooSmall` if a figure's text is too small."""
         for fig, cid in self._connections:
@@ -361,6 +393,14 @@ def _checked(render: Any) -> Any:
                 check.finish()
             except FigureTextTooSmall as error:
                 print(f"FigureTextTooSmall: {error}", file=sys.stderr)
+            words = sorted({w for text in check.texts() for w in words_to_translate(text)})
+            if words:
+                print(
+                    f"FigureHasWords: {', '.join(words)}: a notebook figure is shown as it"
+                    " is on the Korean page too; label it with symbols and the names in"
+                    " mplsetup.FIGURE_NAMES, and put the words in the page's text",
+                    file=sys.stderr,
+                )
 
     render_checked.checks_text_size = True  # type: ignore[attr-defined]
     return render_checked

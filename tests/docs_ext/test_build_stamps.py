@@ -22,6 +22,7 @@ def tree(tmp_path: Path) -> Path:
     files = [
         "docs/index.md",
         "docs/_ext/ext.py",
+        "docs/_ext/mplsetup.py",
         "docs/_ext/__pycache__/ext.cpython-311.pyc",
         "docs/locale/ko/LC_MESSAGES/index.po",
         "docs/locale/ko/LC_MESSAGES/index.mo",
@@ -48,6 +49,7 @@ def test_inputs_are_sources_not_products(build: object, tree: Path) -> None:
     assert found == {
         "docs/index.md",
         "docs/_ext/ext.py",
+        "docs/_ext/mplsetup.py",
         "docs/locale/ko/LC_MESSAGES/index.po",
         "gallery/plot_a.py",
         "src/vanishing/network.py",
@@ -109,6 +111,12 @@ def test_examples_run_again_when_the_library_changes(build: object, tree: Path) 
     assert forget(**paths) is True
     assert not any(path.exists() for path in executed)
     assert forget(**paths) is False
+    executed = _executed(tree)
+    (tree / "docs/_ext/ext.py").write_text("# a Sphinx extension changed")
+    assert forget(**paths) is False
+    (tree / "docs/_ext/mplsetup.py").write_text("# what every figure is checked for changed")
+    assert forget(**paths) is True
+    assert not any(path.exists() for path in executed)
 
 
 def test_a_first_build_forgets_nothing(build: object, tmp_path: Path) -> None:

@@ -121,10 +121,11 @@ def test_check_when_drawn_shares_the_column_side_by_side() -> None:
         mplsetup.CheckWhenDrawn().finish()
 
 
-def test_notebook_figure_with_small_text_is_reported_on_stderr() -> None:
-    """In a Jupyter kernel (as myst-nb runs the pages): a too dense figure is reported on
-    the cell's stderr when the inline backend shows it, at the cell's end or by
-    ``plt.show()``; a readable one is not."""
+def test_notebook_figure_with_small_text_or_words_is_reported_on_stderr() -> None:
+    """In a Jupyter kernel (as myst-nb runs the pages): a too dense figure, or one with
+    words (it would show them untranslated on the Korean page), is reported on the cell's
+    stderr when the inline backend shows it, at the cell's end or by ``plt.show()``; a
+    readable one with symbols and names only is not."""
     import nbformat
     from nbclient import NotebookClient
 
@@ -133,6 +134,10 @@ def test_notebook_figure_with_small_text_is_reported_on_stderr() -> None:
         "fig, axes = plt.subplots(2, 5, figsize=(11.0, 5.4))",  # shown at the cell's end
         "fig, ax = plt.subplots(figsize=(6.4, 3.6))",
         "fig, axes = plt.subplots(2, 5, figsize=(11.0, 5.4))\nplt.show()\nprint('after')",
+        "fig, ax = plt.subplots()\nax.plot([1, 2], label='ReLU, He')\nax.legend()\n"
+        "ax.set_xlabel(r'layer $\\ell$ (input side)')",
+        "fig, ax = plt.subplots()\nax.plot([1, 2], label='ReLU, He')\nax.legend()\n"
+        "ax.set_xlabel(r'$\\ell$')",
     ]
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in cells])
     ext = Path(mplsetup.__file__).parent  # the kernel imports mplsetup from its cwd
@@ -148,6 +153,8 @@ def test_notebook_figure_with_small_text_is_reported_on_stderr() -> None:
     assert "FigureTextTooSmall" in stderr(1) and "under 9 px" in stderr(1)
     assert stderr(2) == "" and images(2) == 1
     assert "FigureTextTooSmall" in stderr(3) and images(3) == 1  # shown by plt.show()
+    assert "FigureHasWords: input, layer, side:" in stderr(4) and images(4) == 1
+    assert stderr(5) == "" and images(5) == 1  # symbols and names only
 
 
 def test_recorded_times_are_summed_per_kind(
