@@ -19,7 +19,7 @@
   figure at the draw that saves or shows it (:class:`CheckWhenDrawn`), not with a draw
   of their own: drawing a figure with a constrained layout costs as much as saving it.
 * Fails a notebook figure that shows words (:func:`words_to_translate`): it is drawn once,
-  from the English code, and shown on the Korean page as it is.
+  from the English code, and shown as it is on both languages' pages.
 
 Used in two places:
 
@@ -112,13 +112,19 @@ FIGURE_NAMES = frozenset(
 def words_to_translate(text: str, names: frozenset[str] = FIGURE_NAMES) -> list[str]:
     r"""The words of a figure's ``text``, outside ``$math$``, that are not ``names``.
 
+    A word is a run of letters: two or more, or one that is not ASCII (a Korean
+    syllable is a word; a lone ``x`` or ``L`` is a symbol).
+
     >>> words_to_translate(r"layer $\ell$ (1 = next to the input)", frozenset())
     ['layer', 'next', 'to', 'the', 'input']
-    >>> words_to_translate(r"ReLU, $x + F(x)/\sqrt{L}$", frozenset({"ReLU"}))
+    >>> words_to_translate(r"ReLU, $x + F(x)/\sqrt{D}$", frozenset({"ReLU"}))
     []
+    >>> words_to_translate(r"층 $\ell$, x")
+    ['층']
     """
     plain = re.sub(r"(?<!\\)\$.*?(?<!\\)\$", " ", text)
-    return [word for word in re.findall(r"[^\W\d_]{2,}", plain) if word not in names]
+    words = re.findall(r"[^\W\d_]+", plain)
+    return [w for w in words if (len(w) > 1 or not w.isascii()) and w not in names]
 
 
 def text_sizes_px(fig: Any, column_px: float = COLUMN_PX) -> list[tuple[float, str]]:
@@ -280,7 +286,7 @@ class CheckWhenDrawn:
             self._sizes[id(fig)] = _drawn_text_sizes_px(fig, self._px_per_pt[id(fig)])
 
     def texts(self) -> list[str]:
-        """The texts of the figures as last drawn (empty for a figure not drawn yet)."""
+        """The texts of the figures as last drawn (after :meth:`finish`: of all of them)."""
         return [text for sizes in self._sizes.values() for _, text in sizes]
 
     def finish(self) -> None:
@@ -290,7 +296,7 @@ class CheckWhenDrawn:
         for key, fig in self._figures.items():
             sizes = self._sizes.get(key)
             if sizes is None:  # never drawn: check it the expensive way
-                sizes = text_sizes_px(fig, self._column_px)
+                sizes = self._sizes[key] = text_sizes_px(fig, self._column_px)
             _raise_if_small(fig, sizes, self._column_px)
 
 
@@ -376,11 +382,12 @@ def _since(start: tuple[float, float]) -> tuple[float, float]:
 
 
 def _checked(render: Any) -> Any:
-    """``render(fig)``, checking the figure's text size at the draw that renders it.
+    """``render(fig)``, checking the figure's text at the draw that renders it: its size,
+    and that it shows no words (:func:`words_to_translate`).
 
-    Too small text is reported on the cell's stderr, which myst-nb turns into a warning
-    (``nb_output_stderr = "warn"``), an error with ``-W``: an exception in a formatter
-    would only be printed by IPython, not fail the cell."""
+    Too small text, or a word, is reported on the cell's stderr, which myst-nb turns into
+    a warning (``nb_output_stderr = "warn"``), an error with ``-W``: an exception in a
+    formatter would only be printed by IPython, not fail the cell."""
 
     def render_checked(fig: Any) -> Any:
         start = time.perf_counter(), time.process_time()
@@ -397,7 +404,7 @@ def _checked(render: Any) -> Any:
             if words:
                 print(
                     f"FigureHasWords: {', '.join(words)}: a notebook figure is shown as it"
-                    " is on the Korean page too; label it with symbols and the names in"
+                    " is on both languages' pages; label it with symbols and the names in"
                     " mplsetup.FIGURE_NAMES, and put the words in the page's text",
                     file=sys.stderr,
                 )
