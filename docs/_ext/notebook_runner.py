@@ -328,6 +328,31 @@ def pages_to_run(srcdir: Path, cache: Any) -> list[tuple[Path, Any]]:
     return sorted(todo, key=lambda page: -sum(c.cell_type == "code" for c in page[1].cells))
 
 
+def stderr_of_cells(nb: Any) -> list[tuple[int, str]]:
+    """``(cell number, text)`` for each cell of an executed `nb` that wrote to stderr,
+    numbered as myst-nb numbers them in its warning ("stderr was found in the cell outputs
+    of cell N"), which does not say what was written.
+
+    >>> import nbformat
+    >>> stream = {"output_type": "stream", "name": "stderr", "text": "FigureHasWords: x\\n"}
+    >>> nb = nbformat.v4.new_notebook(cells=[
+    ...     nbformat.v4.new_markdown_cell("# A page"),
+    ...     nbformat.v4.new_code_cell("print(1)", outputs=[nbformat.from_dict(stream)])])
+    >>> stderr_of_cells(nb)
+    [(2, 'FigureHasWords: x')]
+    """
+    found = []
+    for number, cell in enumerate(nb.cells, start=1):
+        text = "".join(
+            o.get("text", "")
+            for o in cell.get("outputs", ())
+            if o.get("output_type") == "stream" and o.get("name") == "stderr"
+        )
+        if text.strip():
+            found.append((number, text.strip()))
+    return found
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("srcdir", type=Path, help="the Sphinx source directory")
@@ -362,6 +387,9 @@ def main(argv: list[str] | None = None) -> int:
         stage = cache.add_nb_to_project(str(path), read_data=READ_DATA)
         bundle = CacheBundleIn(result, stage.uri, data={"execution_seconds": seconds})
         cache.cache_notebook_bundle(bundle, check_validity=False, overwrite=True)
+        for number, text in stderr_of_cells(result):  # myst-nb's warning will not say it
+            page = path.relative_to(args.srcdir)
+            print(f"[notebooks] {page}, cell {number} wrote to stderr: {text}", flush=True)
     mplsetup.record_process("notebook-runner", start)
     if todo:
         done = f"{len(todo) - len(left)} of {len(todo)} notebook pages executed"

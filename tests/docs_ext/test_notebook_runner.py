@@ -106,6 +106,8 @@ def test_the_page_is_executed_into_the_cache_myst_nb_reads(
 ) -> None:
     src, cache, stdout = executed
     assert "1 of 1 notebook pages executed" in stdout  # plain.md is no notebook
+    # what myst-nb's warning on it will not say
+    assert "[notebooks] page.md, cell 2 wrote to stderr: to stderr\n" in stdout
     cells = cached_outputs(cache, src / "page.md")
     assert cells is not None, "myst-nb would not find the outputs (another cache key)"
     first, figure, rich, value = cells
