@@ -121,8 +121,14 @@ def words_to_translate(text: str, names: frozenset[str] = FIGURE_NAMES) -> list[
     []
     >>> words_to_translate(r"층 $\ell$, x")
     ['층']
+
+    As in matplotlib, a text with an odd number of unescaped ``$`` has no math:
+
+    >>> words_to_translate("$5 and $x$", frozenset())
+    ['and']
     """
-    plain = re.sub(r"(?<!\\)\$.*?(?<!\\)\$", " ", text)
+    dollars = len(re.findall(r"(?<!\\)\$", text))
+    plain = re.sub(r"(?<!\\)\$.*?(?<!\\)\$", " ", text) if dollars % 2 == 0 else text
     words = re.findall(r"[^\W\d_]+", plain)
     return [w for w in words if (len(w) > 1 or not w.isascii()) and w not in names]
 
