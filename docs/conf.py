@@ -171,8 +171,9 @@ sphinx_gallery_conf = {
     # config stays picklable (a function object would fail -W).
     "reset_modules": ("matplotlib", "mplsetup.reset_matplotlib"),
     # matplotlib's scraper, after checking that every figure's text is readable at the
-    # page's width (an instance keeps the config picklable; a function would not).
-    "image_scrapers": (mplsetup.CheckedScraper(),),
+    # page's width and, in Korean, has no English words left (an instance keeps the config
+    # picklable; a function would not): see _gallery_record_per_language.
+    "image_scrapers": (mplsetup.CheckedScraper("en"),),
     # No per-run timing lines: they churn the .pot msgids.
     "min_reported_time": 10**9,
     "write_computation_times": False,
@@ -327,9 +328,11 @@ def _myst_parser_made_once() -> None:
 def _gallery_record_per_language(app: Sphinx, config: Any) -> None:
     """The languages build at once (docs/build.py): each writes its own record of the
     gallery's run times. ``-D language=ko`` is applied after this file runs, so the
-    record's name is set here, before sphinx-gallery reads its configuration (10)."""
+    record's name is set here, before sphinx-gallery reads its configuration (10); and so
+    is the scraper's language, for its check that a translated figure is translated."""
     name = f"gallery-junit-{config.language}.xml"
     config.sphinx_gallery_conf["junit"] = str(BUILD / "timing" / name)
+    config.sphinx_gallery_conf["image_scrapers"] = (mplsetup.CheckedScraper(config.language),)
 
 
 def _ipython_lexer_at_hand(app: Sphinx) -> None:

@@ -103,8 +103,8 @@ class FigureTextTooSmall(ValueError):
 FIGURE_NAMES = frozenset(
     {
         *("sigmoid", "tanh", "softsign", "softplus", "ReLU", "Leaky", "ELU", "SELU"),
-        *("GELU", "SiLU", "Xavier", "He", "BatchNorm"),
-        *("SGD", "Nesterov", "AdaGrad", "RMSProp", "Adam"),
+        *("GELU", "SiLU", "leaky", "Xavier", "He", "BatchNorm", "RNN"),
+        *("SGD", "Nesterov", "AdaGrad", "RMSProp", "Adam", "AdamW"),
     }
 )
 
@@ -306,11 +306,31 @@ class CheckWhenDrawn:
             _raise_if_small(fig, sizes, self._column_px)
 
 
+class FigureHasWords(ValueError):
+    """A figure shows words its page's reader would see in the wrong language."""
+
+
+def english_words(texts: list[str], names: frozenset[str] = FIGURE_NAMES) -> list[str]:
+    """The English words (ASCII, outside math, not ``names``) of a translated figure's texts.
+
+    >>> english_words(["층 $\\ell$", "ReLU, He", "잔차, scaled"])
+    ['scaled']
+    """
+    found = {w for text in texts for w in words_to_translate(text, names) if w.isascii()}
+    return sorted(found)
+
+
 class CheckedScraper:
     """sphinx-gallery's matplotlib scraper, with :func:`check_open_figures` at its draws.
 
+    In a translated build (``language`` other than English) it also fails a figure that
+    still shows English words (:func:`english_words`): a label the code catalog missed.
+
     An instance (not a function) in ``image_scrapers`` keeps the config picklable.
     """
+
+    def __init__(self, language: str = "en") -> None:
+        self.language = language
 
     def __call__(self, block: Any, block_vars: Any, gallery_conf: Any) -> str:
         from sphinx_gallery.scrapers import matplotlib_scraper
@@ -320,17 +340,25 @@ class CheckedScraper:
         rst = str(matplotlib_scraper(block, block_vars, gallery_conf))  # closes them all
         record_time("gallery-figures", *_since(start))
         check.finish()
+        words = english_words(check.texts()) if self.language != "en" else []
+        if words:
+            raise FigureHasWords(
+                f"a figure of the {self.language!r} gallery shows English words: "
+                f"{', '.join(words)}; translate its labels in the code catalog "
+                "(locale/<language>/LC_MESSAGES/_code.po), from a label table or a "
+                "string the catalog extracts (docs/_ext/gallery_ko.py)"
+            )
         return rst
 
     # Equal and stable across builds, so Sphinx does not see a changed config each time.
     def __repr__(self) -> str:
-        return "mplsetup.CheckedScraper()"
+        return f"mplsetup.CheckedScraper({self.language!r})"
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, CheckedScraper)
+        return isinstance(other, CheckedScraper) and other.language == self.language
 
     def __hash__(self) -> int:
-        return hash(CheckedScraper)
+        return hash((CheckedScraper, self.language))
 
 
 #: The image formats the inline backend renders figures to.

@@ -36,8 +36,10 @@ depth, width, n_samples = 50, 256, 256
 kinds = {
     "plain": {"batch_norm": True},
     "residual": {"batch_norm": True, "residual": True},
-    "residual, scaled": {"batch_norm": True, "residual": True, "residual_scale": depth**-0.5},
+    "scaled": {"batch_norm": True, "residual": True, "residual_scale": depth**-0.5},
 }
+# The names the printed lines and the figure show.
+labels = {"plain": "plain", "residual": "residual", "scaled": "residual, scaled"}
 
 
 def squared_gradient_norms(options, seed):
@@ -72,7 +74,7 @@ for kind, sq in sq_norms.items():
     rates[kind] = math.exp(-slope)
     total = sq[fit][0] / sq[fit][-1]
     print(
-        f"{kind:17s} rate per layer {rates[kind]:.4f}  "
+        f"{labels[kind]:17s} rate per layer {rates[kind]:.4f}  "
         f"(squared norm x {total:.3g} from layer {layers[fit][-1]} to layer {layers[fit][0]})"
     )
 print(f"plain network: measured rate / pi/(pi-1) = {rates['plain'] / theory:.3f}")
@@ -87,7 +89,7 @@ print(f"plain network: measured rate / pi/(pi-1) = {rates['plain'] / theory:.3f}
 # W^{(l+1)}\|^2`, inside the fitted range.
 fig, (ax_norm, ax_rate) = plt.subplots(1, 2, figsize=(10.0, 3.8), layout="constrained")
 for kind, sq in sq_norms.items():
-    (line,) = ax_norm.semilogy(layers, sq / sq[-1], "o-", markersize=3, label=kind)
+    (line,) = ax_norm.semilogy(layers, sq / sq[-1], "o-", markersize=3, label=labels[kind])
     factor = sq[fit][:-1] / sq[fit][1:]
     ax_rate.plot(layers[fit][:-1], factor, "o-", markersize=3, color=line.get_color())
 theory_label = r"$(\pi/(\pi-1))^{L-l}$"
@@ -108,12 +110,12 @@ plt.show()
 # %%
 # The growth factor per layer of the two residual networks at a few layers: in the unscaled
 # one it falls towards 1 along the stack, so its single fitted rate is only an average.
-for kind in ("residual", "residual, scaled"):
+for kind in ("residual", "scaled"):
     sq = sq_norms[kind]
     factors = ", ".join(
         f"l = {layer}: {sq[layer - 1] / sq[layer]:.3f}" for layer in (5, 10, 20, 40)
     )
-    print(f"{kind:17s} growth factor at {factors}")
+    print(f"{labels[kind]:17s} growth factor at {factors}")
 
 # %%
 # What the figure shows

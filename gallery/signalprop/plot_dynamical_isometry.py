@@ -115,6 +115,8 @@ def spread(sp):
     return f"{lo:.2g} .. {hi:.2g} (ratio {hi / lo:.2g})"
 
 
+# The names the table and the figure show.
+weight_labels = {"Gaussian": "Gaussian", "orthogonal": "orthogonal"}
 runs = {}
 for act, init in critical.items():
     for weights, make in (("Gaussian", init), ("orthogonal", with_orthogonal_weights(init))):
@@ -122,9 +124,9 @@ for act, init in critical.items():
 
 print("network          mean s^2  exactly 0  unresolved  5-95 % range of the non-zero")
 for (act, weights), sp in runs.items():
+    network = f"{act} {weight_labels[weights]}"
     print(
-        f"{act + ' ' + weights:16s} {sp.mean_square:8.2f} {sp.zero:10.0%} {sp.unresolved:11.0%}  "
-        + spread(sp)
+        f"{network:16s} {sp.mean_square:8.2f} {sp.zero:10.0%} {sp.unresolved:11.0%}  " + spread(sp)
     )
 round_off = max(runs["relu", weights].round_off for weights in ("Gaussian", "orthogonal"))
 print(f"ReLU's exact zeros, as computed: at most {round_off:.0e} s_max")
@@ -142,7 +144,8 @@ for ax, act in zip(axes, critical, strict=True):
     for weights, color in (("Gaussian", "C0"), ("orthogonal", "C3")):
         sp = runs[act, weights]
         hidden = sp.zero + sp.unresolved
-        label = weights if hidden == 0 else f"{weights} ({hidden:.0%} zero or unresolved)"
+        name = weight_labels[weights]
+        label = name if hidden == 0 else f"{name} ({hidden:.0%} zero or unresolved)"
         resolved = sp.non_zero[sp.non_zero >= sp.resolution]
         ax.hist(resolved, bins=bins, color=color, alpha=0.6, label=label)
     ax.set_xscale("log")

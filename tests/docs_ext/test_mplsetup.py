@@ -171,3 +171,48 @@ def test_recorded_times_are_summed_per_kind(
     count, wall, cpu = sums["b"]
     assert count == 1 and wall >= 1.0 and cpu > 0
     assert mplsetup.read_times(tmp_path / "none.tsv") == {}
+
+
+def _scrape(scraper: mplsetup.CheckedScraper, tmp_path: Path) -> str:
+    """Run ``scraper`` as sphinx-gallery runs it after a block, on the open figures."""
+    paths = iter([str(tmp_path / f"image_{i}.png") for i in range(1, 10)])
+    block_vars = {"image_path_iterator": paths, "example_globals": {}}
+    from sphinx_gallery.gen_gallery import DEFAULT_GALLERY_CONF
+
+    conf = {**DEFAULT_GALLERY_CONF, "src_dir": str(tmp_path), "image_srcset": []}
+    conf["matplotlib_animations"] = (False, None)  # as sphinx-gallery normalises it
+    return scraper(None, block_vars, conf)
+
+
+@pytest.mark.parametrize("label", ["잔차, scaled", "plain"])
+def test_a_korean_gallery_figure_with_english_words_fails(label: str, tmp_path: Path) -> None:
+    def figure() -> None:
+        fig, ax = plt.subplots(figsize=(6.4, 3.6))
+        ax.plot([0, 1], label=label)
+        ax.plot([1, 0], label="ReLU, He")
+        ax.legend()
+        ax.set_xlabel(r"층 $\ell$")
+
+    figure()
+    with pytest.raises(mplsetup.FigureHasWords, match=r"English words: (scaled|plain);"):
+        _scrape(mplsetup.CheckedScraper("ko"), tmp_path)
+    figure()
+    assert "image_" in _scrape(mplsetup.CheckedScraper("en"), tmp_path)  # English: fine
+    plt.close("all")
+
+
+def test_a_translated_korean_gallery_figure_passes(tmp_path: Path) -> None:
+    fig, ax = plt.subplots(figsize=(6.4, 3.6))
+    ax.plot([0, 1], label="잔차, 스케일링")
+    ax.plot([1, 0], label=r"leaky ReLU, $\alpha = 0.01$")
+    ax.legend()
+    ax.set_xlabel(r"층 $\ell$")
+    assert "image_" in _scrape(mplsetup.CheckedScraper("ko"), tmp_path)
+
+
+def test_the_scraper_is_equal_by_language() -> None:
+    """Stable and comparable: Sphinx sees an unchanged config from build to build."""
+    assert mplsetup.CheckedScraper("ko") == mplsetup.CheckedScraper("ko")
+    assert mplsetup.CheckedScraper("ko") != mplsetup.CheckedScraper("en")
+    assert repr(mplsetup.CheckedScraper("ko")) == "mplsetup.CheckedScraper('ko')"
+    assert hash(mplsetup.CheckedScraper("ko")) == hash(mplsetup.CheckedScraper("ko"))
