@@ -72,6 +72,7 @@ extensions = [
     "read_after",  # read once the notebook pages are executed (docs/build.py)
     "numpydoc_template",  # numpydoc's docstring template compiled once, not per docstring
     "gallery_workers",  # the gallery's worker processes only when they save time
+    "gallery_stamps",  # an example whose run failed runs again at the next build
 ]
 
 exclude_patterns = [

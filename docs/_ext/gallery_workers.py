@@ -17,6 +17,8 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from gallery_stamps import stale_examples
+
 if TYPE_CHECKING:  # docs/build.py imports this module; Sphinx's import is not needed there
     from sphinx.application import Sphinx
 
@@ -27,21 +29,8 @@ GALLERY_SERIAL_ENV = "VANISHING_GALLERY_SERIAL"
 
 def examples_to_run(gallery_conf: dict[str, Any], srcdir: Path) -> list[Path]:
     """The gallery scripts sphinx-gallery will execute: executable, and changed since
-    their last run (its own test: the script's MD5 against the ``.md5`` it left)."""
-    from sphinx_gallery.gen_rst import executable_script
-    from sphinx_gallery.utils import get_md5sum
-
-    stale = []
-    dirs = zip(gallery_conf["examples_dirs"], gallery_conf["gallery_dirs"], strict=True)
-    for src_dir, out_dir in dirs:
-        for script in sorted((srcdir / src_dir).rglob("*.py")):
-            if not executable_script(script, gallery_conf):
-                continue
-            md5 = srcdir / out_dir / script.relative_to(srcdir / src_dir)
-            md5 = md5.with_name(md5.name + ".md5")
-            if not md5.is_file() or md5.read_text() != get_md5sum(script, mode="t"):
-                stale.append(script)
-    return stale
+    their last run (:func:`gallery_stamps.stale_examples`)."""
+    return [script for script, _ in stale_examples(gallery_conf, srcdir)]
 
 
 def workers_only_when_they_help(app: Sphinx) -> None:

@@ -311,7 +311,7 @@ class FigureHasWords(ValueError):
 
 
 def english_words(texts: list[str], names: frozenset[str] = FIGURE_NAMES) -> list[str]:
-    """The English words (ASCII, outside math, not ``names``) of a translated figure's texts.
+    r"""The English words (ASCII, outside math, not ``names``) of a translated figure's texts.
 
     >>> english_words(["층 $\\ell$", "ReLU, He", "잔차, scaled"])
     ['scaled']

@@ -156,6 +156,18 @@ def test_every_language_has_pages(lang: str, site_dir: Path) -> None:
     assert len(list((site_dir / lang).rglob("*.html"))) > 5
 
 
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_no_gallery_page_shows_a_failed_run(lang: str, site_dir: Path) -> None:
+    """sphinx-gallery writes a failing example's page with its traceback; such a page must
+    fail its build, and a later build must not keep it (docs/_ext/gallery_stamps.py)."""
+    failed = [
+        page.relative_to(site_dir).as_posix()
+        for page in sorted((site_dir / lang / "auto_examples").rglob("*.html"))
+        if "Traceback (most recent call last)" in page.read_text(encoding="utf-8")
+    ]
+    assert not failed, f"gallery pages showing a traceback: {failed}"
+
+
 def axe_report(violations: list[dict[str, Any]]) -> str:
     """One line per violation and up to three of its elements."""
     lines = []

@@ -1,0 +1,84 @@
+"""docs/_ext/gallery_stamps.py: an example whose run failed runs again at the next build,
+even when its script is changed back to the version that last passed."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import gallery_stamps  # docs/_ext, on sys.path through tests/conftest.py
+
+EXT = Path(gallery_stamps.__file__).parent
+PASSING = '"""\nAn example\n==========\n\nIt prints.\n"""\n\nprint("it ran")\n'
+FAILING = PASSING.replace('print("it ran")', 'raise ValueError("it failed")')
+
+
+def _project(root: Path, extensions: list[str]) -> Path:
+    (root / "gallery").mkdir(parents=True)
+    (root / "gallery" / "README.rst").write_text("Gallery\n=======\n")
+    (root / "docs").mkdir()
+    (root / "docs" / "index.rst").write_text(
+        "Home\n====\n\n.. toctree::\n\n   auto_examples/index\n"
+    )
+    (root / "docs" / "conf.py").write_text(
+        f"extensions = {['sphinx_gallery.gen_gallery', *extensions]!r}\n"
+        "sphinx_gallery_conf = {'examples_dirs': '../gallery', 'gallery_dirs': 'auto_examples',"
+        " 'filename_pattern': 'plot_', 'plot_gallery': True}\n"
+    )
+    return root
+
+
+def _build(root: Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(EXT), *sys.path])}
+    cmd = [sys.executable, "-m", "sphinx", "-b", "html", "-q", "docs", "docs/_build"]
+    return subprocess.run(cmd, cwd=root, env=env, capture_output=True, text=True, timeout=300)
+
+
+def _page(root: Path) -> str:
+    return (root / "docs/_build/auto_examples/plot_example.html").read_text(encoding="utf-8")
+
+
+def _pass_fail_pass(root: Path) -> str:
+    """Build the example passing, then failing, then passing again; the last page."""
+    script = root / "gallery" / "plot_example.py"
+    for source in (PASSING, FAILING, PASSING):
+        script.write_text(source)
+        _build(root)
+    return _page(root)
+
+
+def test_a_failed_run_leaves_no_stamp_and_runs_again(tmp_path: Path) -> None:
+    page = _pass_fail_pass(_project(tmp_path / "ours", ["gallery_stamps"]))
+    assert "it ran" in page and "Traceback" not in page
+
+
+def test_without_it_the_failed_run_stays_on_the_page(tmp_path: Path) -> None:
+    """What the extension fixes: sphinx-gallery alone keeps the failed run's page."""
+    page = _pass_fail_pass(_project(tmp_path / "alone", []))
+    assert "Traceback" in page and "it failed" in page
+
+
+def test_only_the_examples_about_to_run_lose_their_stamps(tmp_path: Path) -> None:
+    from types import SimpleNamespace
+
+    from sphinx_gallery.utils import get_md5sum
+
+    src, gallery = tmp_path / "docs", tmp_path / "gallery"
+    out = src / "auto_examples"
+    gallery.mkdir()
+    out.mkdir(parents=True)
+    for name in ("plot_same.py", "plot_changed.py"):
+        (gallery / name).write_text(f"# {name}\n")
+    (out / "plot_same.py.md5").write_text(get_md5sum(gallery / "plot_same.py", mode="t"))
+    (out / "plot_changed.py.md5").write_text("0" * 32)
+    conf = {
+        "examples_dirs": ["../gallery"],
+        "gallery_dirs": ["auto_examples"],
+        "filename_pattern": r"[\\/]plot_",
+        "plot_gallery": True,
+    }
+    app = SimpleNamespace(config=SimpleNamespace(sphinx_gallery_conf=conf), srcdir=str(src))
+    gallery_stamps.forget_stamps_of_examples_to_run(app)  # type: ignore[arg-type]
+    assert sorted(p.name for p in out.iterdir()) == ["plot_same.py.md5"]
