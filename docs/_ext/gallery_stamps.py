@@ -12,6 +12,7 @@ every example about to run, before the gallery runs: until a run succeeds, it ha
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -19,10 +20,12 @@ if TYPE_CHECKING:
     from sphinx.application import Sphinx
 
 
-def stale_examples(gallery_conf: dict[str, Any], srcdir: Path) -> list[tuple[Path, Path]]:
+def stale_examples(
+    gallery_conf: dict[str, Any], srcdir: Path, current_too: bool = False
+) -> list[tuple[Path, Path]]:
     """``(script, stamp)`` of each gallery script sphinx-gallery will execute: executable,
     and changed since its last successful run (its own test: the script's MD5 against the
-    ``.md5`` stamp it left)."""
+    ``.md5`` stamp it left); with `current_too`, unchanged ones as well."""
     from sphinx_gallery.gen_rst import executable_script
     from sphinx_gallery.utils import get_md5sum
 
@@ -34,19 +37,26 @@ def stale_examples(gallery_conf: dict[str, Any], srcdir: Path) -> list[tuple[Pat
         listed(gallery_conf["examples_dirs"]), listed(gallery_conf["gallery_dirs"]), strict=True
     )
     for src_dir, out_dir in dirs:
-        for script in sorted((srcdir / src_dir).rglob("*.py")):
+        for script in sorted(Path(os.path.normpath(srcdir / src_dir)).rglob("*.py")):
             if not executable_script(script, gallery_conf):
                 continue
-            stamp = srcdir / out_dir / script.relative_to(srcdir / src_dir)
+            stamp = srcdir / out_dir / script.relative_to(os.path.normpath(srcdir / src_dir))
             stamp = stamp.with_name(stamp.name + ".md5")
-            if not stamp.is_file() or stamp.read_text() != get_md5sum(script, mode="t"):
+            if (
+                current_too
+                or not stamp.is_file()
+                or stamp.read_text() != get_md5sum(script, mode="t")
+            ):
                 stale.append((script, stamp))
     return stale
 
 
 def forget_stamps_of_examples_to_run(app: Sphinx) -> None:
-    """Delete the stamps of the examples about to run (a stale stamp is never current)."""
-    for _, stamp in stale_examples(app.config.sphinx_gallery_conf, Path(app.srcdir)):
+    """Delete the stamps of the examples about to run: the changed ones, or every one with
+    ``run_stale_examples`` (which runs examples whose stamp is current)."""
+    conf = app.config.sphinx_gallery_conf
+    every = bool(conf.get("run_stale_examples"))
+    for _, stamp in stale_examples(conf, Path(app.srcdir), current_too=every):
         stamp.unlink(missing_ok=True)
 
 

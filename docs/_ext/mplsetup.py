@@ -310,11 +310,19 @@ class FigureHasWords(ValueError):
     """A figure shows words its page's reader would see in the wrong language."""
 
 
-def english_words(texts: list[str], names: frozenset[str] = FIGURE_NAMES) -> list[str]:
+#: The words a Korean gallery figure may show in Latin letters: the names the Korean
+#: pages write so (the glossary: ReLU, He, Leaky ReLU... but 시그모이드, 네스테로프) and
+#: the math words the code catalog never extracts (``gallery_ko.NAMES``).
+LATIN_IN_KOREAN = (FIGURE_NAMES - {"sigmoid", "Nesterov"}) | frozenset(
+    {"RMS", "pi", "sqrt", "ln", "log", "exp", "max", "min", "sigma"}
+)
+
+
+def english_words(texts: list[str], names: frozenset[str] = LATIN_IN_KOREAN) -> list[str]:
     r"""The English words (ASCII, outside math, not ``names``) of a translated figure's texts.
 
-    >>> english_words(["층 $\\ell$", "ReLU, He", "잔차, scaled"])
-    ['scaled']
+    >>> english_words(["층 $\\ell$", "ReLU, He", "잔차, scaled", "sigmoid, Xavier"])
+    ['scaled', 'sigmoid']
     """
     found = {w for text in texts for w in words_to_translate(text, names) if w.isascii()}
     return sorted(found)

@@ -135,6 +135,11 @@ clip_runs = {"ReLU, 1.2 He": exploding, r"ReLU, 1.2 He, $c = 1$": exploding_clip
 # Log scale on the vertical axis: a straight falling line is a gradient that vanishes
 # exponentially with depth, a straight rising line one that explodes.
 fig, axes = plt.subplots(2, 2, figsize=(10, 7.5), sharex=True, layout="constrained")
+# Legend entries that are words.
+labels = {
+    "sigmoid, Xavier": "sigmoid, Xavier",
+    r"sigmoid, $\mathcal{N}(0, 1)$, BatchNorm": r"sigmoid, $\mathcal{N}(0, 1)$, BatchNorm",
+}
 panels = [
     ("ReLU, He", activation_runs),
     ("BatchNorm", {r"sigmoid, $\mathcal{N}(0, 1)$, BatchNorm": bn_run}),
@@ -144,7 +149,7 @@ panels = [
 for ax, (title, runs) in zip(axes.flat, panels, strict=True):
     ax.semilogy(depths, baseline, "o--", color="0.6", label=r"sigmoid, $\mathcal{N}(0, 1)$")
     for label, values in runs.items():
-        ax.semilogy(depths, values, "o-", label=label)
+        ax.semilogy(depths, values, "o-", label=labels.get(label, label))
     ax.set_title(title)
     ax.legend(fontsize=10)
     ax.grid(True, which="major", alpha=0.3)

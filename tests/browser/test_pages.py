@@ -160,9 +160,11 @@ def test_every_language_has_pages(lang: str, site_dir: Path) -> None:
 def test_no_gallery_page_shows_a_failed_run(lang: str, site_dir: Path) -> None:
     """sphinx-gallery writes a failing example's page with its traceback; such a page must
     fail its build, and a later build must not keep it (docs/_ext/gallery_stamps.py)."""
+    pages = sorted((site_dir / lang / "auto_examples").rglob("*.html"))
+    assert len(pages) > 20, f"{lang}: only {len(pages)} gallery pages"
     failed = [
         page.relative_to(site_dir).as_posix()
-        for page in sorted((site_dir / lang / "auto_examples").rglob("*.html"))
+        for page in pages
         if "Traceback (most recent call last)" in page.read_text(encoding="utf-8")
     ]
     assert not failed, f"gallery pages showing a traceback: {failed}"
