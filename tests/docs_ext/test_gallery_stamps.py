@@ -11,6 +11,8 @@ from pathlib import Path
 
 import gallery_stamps  # docs/_ext, on sys.path through tests/conftest.py
 
+from tests.docs_ext.conftest import stamped_gallery
+
 EXT = Path(gallery_stamps.__file__).parent
 PASSING = '"""\nAn example\n==========\n\nIt prints.\n"""\n\nprint("it ran")\n'
 FAILING = PASSING.replace('print("it ran")', 'raise ValueError("it failed")')
@@ -71,22 +73,7 @@ def test_without_it_the_failed_run_stays_on_the_page(tmp_path: Path) -> None:
 def test_only_the_examples_about_to_run_lose_their_stamps(tmp_path: Path) -> None:
     from types import SimpleNamespace
 
-    from sphinx_gallery.utils import get_md5sum
-
-    src, gallery = tmp_path / "docs", tmp_path / "gallery"
-    out = src / "auto_examples"
-    gallery.mkdir()
-    out.mkdir(parents=True)
-    for name in ("plot_same.py", "plot_changed.py"):
-        (gallery / name).write_text(f"# {name}\n")
-    (out / "plot_same.py.md5").write_text(get_md5sum(gallery / "plot_same.py", mode="t"))
-    (out / "plot_changed.py.md5").write_text("0" * 32)
-    conf = {
-        "examples_dirs": ["../gallery"],
-        "gallery_dirs": ["auto_examples"],
-        "filename_pattern": r"[\\/]plot_",
-        "plot_gallery": True,
-    }
+    src, out, conf = stamped_gallery(tmp_path)
     app = SimpleNamespace(config=SimpleNamespace(sphinx_gallery_conf=conf), srcdir=str(src))
     gallery_stamps.forget_stamps_of_examples_to_run(app)  # type: ignore[arg-type]
     assert sorted(p.name for p in out.iterdir()) == ["plot_same.py.md5"]

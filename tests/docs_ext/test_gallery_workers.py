@@ -7,26 +7,11 @@ from pathlib import Path
 import gallery_workers  # docs/_ext, on sys.path through conftest.py
 import pytest
 
+from tests.docs_ext.conftest import stamped_gallery
 
-def test_examples_to_run_are_the_changed_executable_scripts(
-    tmp_path: Path,
-) -> None:
-    from sphinx_gallery.utils import get_md5sum
 
-    src = tmp_path / "docs"
-    gallery, out = tmp_path / "gallery" / "topic", src / "auto_examples" / "topic"
-    gallery.mkdir(parents=True)
-    out.mkdir(parents=True)
-    for name in ("plot_same.py", "plot_changed.py", "plot_new.py", "helper.py"):
-        (gallery / name).write_text(f"# {name}\n")
-    (out / "plot_same.py.md5").write_text(get_md5sum(gallery / "plot_same.py", mode="t"))
-    (out / "plot_changed.py.md5").write_text("0" * 32)
-    gallery_conf = {
-        "examples_dirs": ["../gallery"],
-        "gallery_dirs": ["auto_examples"],
-        "filename_pattern": r"[\\/]plot_",
-        "plot_gallery": True,
-    }
+def test_examples_to_run_are_the_changed_executable_scripts(tmp_path: Path) -> None:
+    src, _, gallery_conf = stamped_gallery(tmp_path)
     stale = {p.name for p in gallery_workers.examples_to_run(gallery_conf, src)}
     assert stale == {"plot_changed.py", "plot_new.py"}  # helper.py is not executed
     assert gallery_workers.examples_to_run({**gallery_conf, "plot_gallery": False}, src) == []
