@@ -173,14 +173,14 @@ sphinx_gallery_conf = {
     "reset_modules": ("matplotlib", "mplsetup.reset_matplotlib"),
     # matplotlib's scraper, after checking that every figure's text is readable at the
     # page's width and, in Korean, has no English words left (an instance keeps the config
-    # picklable; a function would not): see _gallery_record_per_language.
+    # picklable; a function would not): see _gallery_conf_per_language.
     "image_scrapers": (mplsetup.CheckedScraper("en"),),
     # No per-run timing lines: they churn the .pot msgids.
     "min_reported_time": 10**9,
     "write_computation_times": False,
     "show_memory": False,
     # Each executed example's seconds, for benchmarks/bench_build.py (outside the site);
-    # one file per language (the two build at once): see _gallery_record_per_language.
+    # one file per language (the two build at once): see _gallery_conf_per_language.
     "junit": str(BUILD / "timing" / "gallery-junit-en.xml"),
     "show_signature": False,
     "remove_config_comments": True,
@@ -326,11 +326,12 @@ def _myst_parser_made_once() -> None:
     sphinx_.create_md_parser = create_md_parser
 
 
-def _gallery_record_per_language(app: Sphinx, config: Any) -> None:
-    """The languages build at once (docs/build.py): each writes its own record of the
-    gallery's run times. ``-D language=ko`` is applied after this file runs, so the
-    record's name is set here, before sphinx-gallery reads its configuration (10); and so
-    is the scraper's language, for its check that a translated figure is translated."""
+def _gallery_conf_per_language(app: Sphinx, config: Any) -> None:
+    """What of sphinx-gallery's configuration depends on the language. ``-D language=ko``
+    is applied after this file runs, so it is set here, before sphinx-gallery reads its
+    configuration (priority 10): the record of the gallery's run times (the languages
+    build at once, docs/build.py: each writes its own) and the scraper's language (its
+    check that a translated figure is translated)."""
     name = f"gallery-junit-{config.language}.xml"
     config.sphinx_gallery_conf["junit"] = str(BUILD / "timing" / name)
     config.sphinx_gallery_conf["image_scrapers"] = (mplsetup.CheckedScraper(config.language),)
@@ -359,7 +360,7 @@ def _notebook_outputs_per_language(app: Sphinx) -> None:
 
 
 def setup(app: Sphinx) -> None:
-    app.connect("config-inited", _gallery_record_per_language, priority=5)
+    app.connect("config-inited", _gallery_conf_per_language, priority=5)
     app.connect("builder-inited", _notebook_outputs_per_language, priority=501)
     _ipython_lexer_at_hand(app)
     _execution_cache_without_fsync()

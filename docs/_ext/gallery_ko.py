@@ -37,6 +37,7 @@ import polib
 from docutils import nodes
 from docutils.core import publish_doctree
 from docutils.utils import column_width
+from mplsetup import LATIN_IN_KOREAN
 
 #: The catalog of code comments and string literals, under ``LC_MESSAGES``.
 CODE_CATALOG = "_code.po"
@@ -72,12 +73,9 @@ FIELD = re.compile(r"\{[^{}]*\}")
 #: A word a reader reads: not part of an identifier, a call or a quotient (``sigma_w``,
 #: ``delta(1)``, ``dL/dh``).
 WORD = re.compile(r"(?<![\w^/])[A-Za-z][A-Za-z]+(?![\w(^/])")
-#: Names that read the same in every language (a message of only these is not extracted).
-NAMES = frozenset(
-    {"ReLU", "GELU", "SiLU", "ELU", "SELU", "tanh", "SGD", "Adam", "AdamW", "AdaGrad"}
-    | {"RMSProp", "Xavier", "He", "BatchNorm", "RNN", "RMS"}
-    | {"pi", "sqrt", "ln", "log", "exp", "max", "min", "sigma"}  # math
-)
+#: Names and math words that read the same in every language (a message of only these is
+#: not extracted).
+NAMES = LATIN_IN_KOREAN
 HANGUL = re.compile(r"[\uac00-\ud7a3]")
 
 Lookup = Callable[[str], str]

@@ -96,17 +96,27 @@ class FigureTextTooSmall(ValueError):
     """A figure's text would be too small to read at the page's width."""
 
 
-#: The words a notebook page's figure may show: names, written alike on both languages'
-#: pages. A notebook figure is drawn once, from the English code, and shown on the Korean
-#: page too, so it labels with symbols and names; the words go in the page's text, which
-#: is translated. (A gallery figure is drawn again in each language.)
-FIGURE_NAMES = frozenset(
+#: Names the Korean pages write in Latin letters, as the English ones do (the glossary's
+#: terms: ReLU, He, Leaky ReLU..., but 시그모이드, 네스테로프), and the library's labels
+#: of functions the glossary has no Korean term for (softsign, softplus).
+LATIN_NAMES = frozenset(
     {
-        *("sigmoid", "tanh", "softsign", "softplus", "ReLU", "Leaky", "ELU", "SELU"),
-        *("GELU", "SiLU", "leaky", "Xavier", "He", "BatchNorm", "RNN"),
-        *("SGD", "Nesterov", "AdaGrad", "RMSProp", "Adam", "AdamW"),
+        *("ReLU", "Leaky", "leaky", "GELU", "SiLU", "ELU", "SELU", "tanh", "Xavier", "He"),
+        *("softsign", "softplus", "BatchNorm", "RNN", "RMS", "SGD", "AdaGrad", "RMSProp"),
+        *("Adam", "AdamW"),
     }
 )
+#: Words of formulas written out (``sqrt(D)``, ``log``), alike in both languages.
+MATH_WORDS = frozenset({"pi", "sqrt", "ln", "log", "exp", "max", "min", "sigma"})
+#: What a translated gallery figure may show in Latin letters (:func:`english_words`),
+#: and what the code catalog does not extract a label made of only (``gallery_ko.NAMES``).
+LATIN_IN_KOREAN = LATIN_NAMES | MATH_WORDS
+#: The words a notebook page's figure may show: names, written alike on both languages'
+#: pages or, failing that, names of the library's functions. A notebook figure is drawn
+#: once, from the English code, and shown on the Korean page too, so it labels with
+#: symbols and names; the words go in the page's text, which is translated. (A gallery
+#: figure is drawn again in each language.)
+FIGURE_NAMES = LATIN_NAMES | {"sigmoid", "Nesterov"}
 
 
 def words_to_translate(text: str, names: frozenset[str] = FIGURE_NAMES) -> list[str]:
@@ -308,14 +318,6 @@ class CheckWhenDrawn:
 
 class FigureHasWords(ValueError):
     """A figure shows words its page's reader would see in the wrong language."""
-
-
-#: The words a Korean gallery figure may show in Latin letters: the names the Korean
-#: pages write so (the glossary: ReLU, He, Leaky ReLU... but 시그모이드, 네스테로프) and
-#: the math words the code catalog never extracts (``gallery_ko.NAMES``).
-LATIN_IN_KOREAN = (FIGURE_NAMES - {"sigmoid", "Nesterov"}) | frozenset(
-    {"RMS", "pi", "sqrt", "ln", "log", "exp", "max", "min", "sigma"}
-)
 
 
 def english_words(texts: list[str], names: frozenset[str] = LATIN_IN_KOREAN) -> list[str]:

@@ -58,7 +58,7 @@ def test_gallery_record_is_per_language(conf: ModuleType) -> None:
     names = set()
     for language in ("en", "ko"):
         config = SimpleNamespace(language=language, sphinx_gallery_conf={"junit": ""})
-        conf._gallery_record_per_language(None, config)
+        conf._gallery_conf_per_language(None, config)
         names.add(Path(config.sphinx_gallery_conf["junit"]).name)
     assert names == {"gallery-junit-en.xml", "gallery-junit-ko.xml"}
 
